@@ -1,0 +1,109 @@
+import { Schema } from "effect"
+import { ContactId, LeadId } from "./model/ids.js"
+
+/** One failing field: a path into the input, a stable code, and why. */
+export class FieldIssue extends Schema.Class<FieldIssue>("FieldIssue")({
+  field: Schema.String,
+  code: Schema.String,
+  message: Schema.String
+}) {}
+
+export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {
+  entity: Schema.String,
+  issues: Schema.Array(FieldIssue)
+}) {
+  readonly code = "validation_failed"
+  override get message() {
+    return `invalid ${this.entity}: ${this.issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`
+  }
+}
+
+export class LeadNotFound extends Schema.TaggedError<LeadNotFound>()("LeadNotFound", { leadId: Schema.String }) {
+  readonly code = "lead_not_found"
+  override get message() {
+    return `no lead with id ${this.leadId}`
+  }
+}
+
+export class ContactNotFound extends Schema.TaggedError<ContactNotFound>()("ContactNotFound", {
+  contactId: Schema.String
+}) {
+  readonly code = "contact_not_found"
+  override get message() {
+    return `no contact with id ${this.contactId}`
+  }
+}
+
+/** Any other entity that does not exist (or belongs to another organization). */
+export class EntityNotFound extends Schema.TaggedError<EntityNotFound>()("EntityNotFound", {
+  entity: Schema.String,
+  id: Schema.String
+}) {
+  readonly code = "not_found"
+  override get message() {
+    return `no ${this.entity} with id ${this.id}`
+  }
+}
+
+export class DuplicateLead extends Schema.TaggedError<DuplicateLead>()("DuplicateLead", {
+  existingLeadId: LeadId,
+  identity: Schema.String
+}) {
+  readonly code = "duplicate_lead"
+  override get message() {
+    return `a lead with identity ${this.identity} already exists: ${this.existingLeadId}`
+  }
+}
+
+export class DuplicateContact extends Schema.TaggedError<DuplicateContact>()("DuplicateContact", {
+  existingContactId: ContactId,
+  email: Schema.String
+}) {
+  readonly code = "duplicate_contact"
+  override get message() {
+    return `a contact with email ${this.email} already exists: ${this.existingContactId}`
+  }
+}
+
+/** A unique constraint on something other than leads and contacts. */
+export class UniqueConflict extends Schema.TaggedError<UniqueConflict>()("UniqueConflict", {
+  entity: Schema.String,
+  field: Schema.String,
+  existingId: Schema.String
+}) {
+  readonly code = "conflict"
+  override get message() {
+    return `a ${this.entity} with the same ${this.field} already exists: ${this.existingId}`
+  }
+}
+
+/** Optimistic concurrency: the record changed since the caller read it. */
+export class VersionConflict extends Schema.TaggedError<VersionConflict>()("VersionConflict", {
+  entity: Schema.String,
+  id: Schema.String,
+  expectedVersion: Schema.Number,
+  actualVersion: Schema.Number
+}) {
+  readonly code = "version_conflict"
+  override get message() {
+    return `${this.entity} ${this.id} is at version ${this.actualVersion}, not ${this.expectedVersion}; re-read and retry`
+  }
+}
+
+export class InvalidMerge extends Schema.TaggedError<InvalidMerge>()("InvalidMerge", { reason: Schema.String }) {
+  readonly code = "invalid_merge"
+  override get message() {
+    return `cannot merge: ${this.reason}`
+  }
+}
+
+/** A backing service (database, vector store, model) could not be reached or timed out. */
+export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable", {
+  service: Schema.String,
+  reason: Schema.String
+}) {
+  readonly code = "unavailable"
+  override get message() {
+    return `${this.service} is unavailable: ${this.reason}`
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./errors.js"
+export * from "./model/index.js"
+export * from "./ports/index.js"
+export * from "./rules/index.js"
+export * from "./usecases/index.js"

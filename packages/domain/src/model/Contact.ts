@@ -1,0 +1,81 @@
+import { Schema } from "effect"
+import { Confidence, E164, Provenance, Timestamps, Version } from "./common.js"
+import { ContactId, LeadId, OrganizationId } from "./ids.js"
+
+export const EmailStatus = Schema.Literal("unverified", "valid", "risky", "invalid")
+export type EmailStatus = typeof EmailStatus.Type
+
+export const Seniority = Schema.Literal(
+  "owner",
+  "c_level",
+  "vp",
+  "head",
+  "director",
+  "manager",
+  "senior",
+  "entry",
+  "intern",
+  "unknown"
+)
+export type Seniority = typeof Seniority.Type
+
+export const Department = Schema.Literal(
+  "executive",
+  "engineering",
+  "product",
+  "design",
+  "data",
+  "it",
+  "security",
+  "sales",
+  "marketing",
+  "customer_success",
+  "operations",
+  "finance",
+  "legal",
+  "hr",
+  "research",
+  "unknown"
+)
+export type Department = typeof Department.Type
+
+export const ContactSource = Schema.Literal("manual", "import", "api", "research")
+export type ContactSource = typeof ContactSource.Type
+
+/** A person at a lead's company. */
+export class Contact extends Schema.Class<Contact>("Contact")({
+  id: ContactId,
+  organizationId: OrganizationId,
+  leadId: LeadId,
+  firstName: Schema.NullOr(Schema.String),
+  lastName: Schema.NullOr(Schema.String),
+  email: Schema.NullOr(Schema.String),
+  emailStatus: EmailStatus,
+  emailConfidence: Confidence,
+  jobTitle: Schema.NullOr(Schema.String),
+  seniority: Seniority,
+  department: Department,
+  phone: Schema.NullOr(E164),
+  linkedinUrl: Schema.NullOr(Schema.String),
+  source: ContactSource,
+  provenance: Provenance,
+  ...Timestamps,
+  version: Version
+}) {
+  get fullName(): string {
+    return [this.firstName, this.lastName].filter((part) => part !== null && part !== "").join(" ")
+  }
+}
+
+/** What a user, an import or a research task may submit for a contact. */
+export const ContactFields = Schema.Struct({
+  firstName: Schema.optional(Schema.NullOr(Schema.String)),
+  lastName: Schema.optional(Schema.NullOr(Schema.String)),
+  fullName: Schema.optional(Schema.NullOr(Schema.String)),
+  email: Schema.optional(Schema.NullOr(Schema.String)),
+  jobTitle: Schema.optional(Schema.NullOr(Schema.String)),
+  phone: Schema.optional(Schema.NullOr(Schema.String)),
+  linkedinUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  source: Schema.optional(ContactSource)
+})
+export type ContactFields = typeof ContactFields.Type

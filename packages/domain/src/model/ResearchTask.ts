@@ -1,0 +1,26 @@
+import { Schema } from "effect"
+import { Timestamps } from "./common.js"
+import { OrganizationId, ResearchTaskId } from "./ids.js"
+
+export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query")
+export type ResearchTaskKind = typeof ResearchTaskKind.Type
+
+export const ResearchTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")
+export type ResearchTaskStatus = typeof ResearchTaskStatus.Type
+
+/** A durable background job in which an LLM researches something. */
+export class ResearchTask extends Schema.Class<ResearchTask>("ResearchTask")({
+  id: ResearchTaskId,
+  organizationId: OrganizationId,
+  kind: ResearchTaskKind,
+  status: ResearchTaskStatus,
+  input: Schema.Unknown,
+  result: Schema.NullOr(Schema.Unknown),
+  error: Schema.NullOr(Schema.String),
+  attempts: Schema.Int.pipe(Schema.nonNegative()),
+  maxAttempts: Schema.Int.pipe(Schema.positive()),
+  runAfter: Schema.Date,
+  leaseOwner: Schema.NullOr(Schema.String),
+  leaseExpiresAt: Schema.NullOr(Schema.Date),
+  ...Timestamps
+}) {}

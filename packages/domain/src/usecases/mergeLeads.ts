@@ -1,0 +1,66 @@
+import { Effect } from "effect"
+import { InvalidMerge } from "../errors.js"
+import type { LeadId } from "../model/ids.js"
+import { Lead } from "../model/Lead.js"
+import { ActivityRepository } from "../ports/ActivityRepository.js"
+import { ContactRepository } from "../ports/ContactRepository.js"
+import { LeadRepository } from "../ports/LeadRepository.js"
+import { type MergePlan, planMerge } from "../rules/dedupe.js"
+import { rescoreStored } from "./Scoring.js"
+import { audit, currentDate, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
+
+export interface MergeResult {
+  readonly plan: MergePlan<Lead>
+  readonly lead: Lead
+  readonly dryRun: boolean
+  readonly movedContacts: number
+  readonly movedActivities: number
+}
+
+/**
+ * Merges `sourceId` into `targetId` (planMerge): the target keeps its id and takes the winning values;
+ * contacts and activities move to it; the source is deleted. A dry run returns the plan and writes nothing.
+ */
+export const mergeLeads = (
+  ctx: UseCaseContext,
+  targetId: LeadId,
+  sourceId: LeadId,
+  options: { readonly dryRun?: boolean } = {}
+) =>
+  Effect.gen(function* () {
+    if (targetId === sourceId) return yield* new InvalidMerge({ reason: "a lead cannot be merged with itself" })
+    const target = yield* loadLead(ctx, targetId)
+    const source = yield* loadLead(ctx, sourceId)
+    const plan = planMerge(target, source)
+    if (options.dryRun === true) {
+      return { plan, lead: target, dryRun: true, movedContacts: 0, movedActivities: 0 } satisfies MergeResult
+    }
+    const movedContacts = yield* (yield* ContactRepository).reassignLead(ctx.organizationId, sourceId, targetId)
+    const movedActivities = yield* (yield* ActivityRepository).reassignLead(ctx.organizationId, sourceId, targetId)
+    const leads = yield* LeadRepository
+    // The source goes first so the target may take over its identity (domain) without a conflict.
+    yield* leads.delete(ctx.organizationId, sourceId)
+    const now = yield* currentDate
+    const merged = yield* leads.update(
+      new Lead({
+        ...plan.merged,
+        id: target.id,
+        organizationId: target.organizationId,
+        createdAt: target.createdAt,
+        updatedAt: now,
+        version: target.version + 1
+      })
+    )
+    const { lead } = yield* rescoreStored(merged)
+    yield* audit(ctx, "merge", "lead", targetId, {
+      sourceId,
+      movedContacts,
+      movedActivities,
+      decisions: plan.decisions.map((d) => ({
+        field: d.field,
+        winner: d.winner === "a" ? "target" : d.winner === "b" ? "source" : "both",
+        reason: d.reason
+      }))
+    })
+    return { plan, lead, dryRun: false, movedContacts, movedActivities } satisfies MergeResult
+  }).pipe(transactionally, Effect.withSpan("mergeLeads"))

@@ -1,0 +1,56 @@
+import { Effect, Option } from "effect"
+import { DuplicateLead, VersionConflict } from "../errors.js"
+import type { LeadId } from "../model/ids.js"
+import { LeadFields, type LeadPatch } from "../model/Lead.js"
+import { LeadRepository } from "../ports/LeadRepository.js"
+import { leadIdentity } from "../rules/dedupe.js"
+import { buildLead, decodeLeadFields, editableLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+import { scoreOf, withScore } from "./Scoring.js"
+import { audit, currentDate, diff, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
+
+/**
+ * Applies a patch to a lead the caller read at `expectedVersion`: re-normalizes, re-checks identity when
+ * it changed, rescores, stores and audits the changed fields.
+ */
+export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, expectedVersion: number) =>
+  Effect.gen(function* () {
+    const current = yield* loadLead(ctx, id)
+    if (current.version !== expectedVersion) {
+      return yield* new VersionConflict({
+        entity: "lead",
+        id,
+        expectedVersion,
+        actualVersion: current.version
+      })
+    }
+    const merged: Record<string, unknown> = {}
+    for (const field of editableLeadFields) merged[field] = current[field]
+    Object.assign(merged, patch)
+    const fields = yield* decodeLeadFields(LeadFields, merged)
+    const { normalized, issues } = normalizeLeadFields(fields)
+    const now = yield* currentDate
+    const next = yield* buildLead(
+      {
+        ...current,
+        ...normalized,
+        source: fields.source ?? current.source,
+        updatedAt: now,
+        version: current.version + 1
+      },
+      issues
+    )
+    const identity = leadIdentity(next)
+    if (identity !== null && identity.key !== leadIdentity(current)?.key) {
+      const existing = yield* (yield* LeadRepository).findByIdentity(ctx.organizationId, identity.key)
+      if (Option.isSome(existing) && existing.value.id !== id) {
+        return yield* new DuplicateLead({ existingLeadId: existing.value.id, identity: identity.key })
+      }
+    }
+    const score = yield* scoreOf(next)
+    const lead = yield* (yield* LeadRepository).update(withScore(next, score))
+    yield* audit(ctx, "update", "lead", id, {
+      changes: diff(current, lead, [...editableLeadFields, "leadScore", "grade"]),
+      version: lead.version
+    })
+    return lead
+  }).pipe(transactionally, Effect.withSpan("updateLead"))
