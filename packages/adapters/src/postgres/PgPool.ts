@@ -1,0 +1,61 @@
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { Config, Context, Duration, Effect, Layer, Redacted } from "effect"
+import pg from "pg"
+import { camelToSnake, snakeToCamel } from "../sql/names.js"
+
+/** The pg.Pool behind the PgClient, for COPY through pg-copy-streams. */
+export class PgPool extends Context.Tag("@leadforge/adapters/postgres/PgPool")<PgPool, pg.Pool>() {}
+
+export interface PostgresOptions {
+  readonly url: Redacted.Redacted
+  readonly poolSize?: number | undefined
+  readonly statementTimeout?: Duration.DurationInput | undefined
+  readonly connectTimeout?: Duration.DurationInput | undefined
+}
+
+export const makePool = (options: PostgresOptions) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const statementTimeout = Duration.toMillis(options.statementTimeout ?? Duration.seconds(30))
+      const pool = new pg.Pool({
+        connectionString: Redacted.value(options.url),
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: Duration.toMillis(options.connectTimeout ?? Duration.seconds(5)),
+        statement_timeout: statementTimeout,
+        // a client-side bound as well, so a dead server cannot hang a query
+        query_timeout: statementTimeout + 5_000,
+        application_name: "leadforge"
+      })
+      // idle clients losing their connection must not crash the process; the next query reports it
+      pool.on("error", () => {})
+      return pool
+    }),
+    (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(2_000))
+  )
+
+/** PgClient (and SqlClient) over a pool we create, with camelCase ↔ snake_case names. */
+export const layer = (
+  options: PostgresOptions
+): Layer.Layer<PgPool | PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
+  Layer.unwrapScoped(
+    Effect.map(makePool(options), (pool) =>
+      PgClient.layerFromPool({
+        acquire: Effect.succeed(pool),
+        applicationName: "leadforge",
+        transformQueryNames: camelToSnake,
+        transformResultNames: snakeToCamel,
+        transformJson: false
+      }).pipe(Layer.merge(Layer.succeed(PgPool, pool)))
+    )
+  )
+
+/** `DATABASE_URL`, `DATABASE_POOL_SIZE` (10), `DATABASE_STATEMENT_TIMEOUT` (30 seconds). */
+export const config = Config.all({
+  url: Config.redacted("DATABASE_URL"),
+  poolSize: Config.integer("DATABASE_POOL_SIZE").pipe(Config.withDefault(10)),
+  statementTimeout: Config.duration("DATABASE_STATEMENT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30)))
+})
+
+export const layerConfig = Layer.unwrapEffect(Effect.map(config, layer))

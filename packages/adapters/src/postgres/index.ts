@@ -1,0 +1,2 @@
+export * as Postgres from "./PgPool.js"
+export { PgPool } from "./PgPool.js"

@@ -1,0 +1,44 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlSchema from "@effect/sql/SqlSchema"
+import { Activity, ActivityRepository, LeadId, OrganizationId } from "@leadforge/domain"
+import { Effect, Layer, Schema } from "effect"
+import { orUnavailable } from "./errors.js"
+import { fromRow } from "./rows.js"
+
+export const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const insert = Effect.fn("ActivityRepositorySql.insert")(function* (activity: Activity) {
+    yield* sql`INSERT INTO activities ${sql.insert(Schema.encodeSync(Activity)(activity))}`
+    return activity
+  }, orUnavailable)
+
+  const listByLeadQuery = SqlSchema.findAll({
+    Request: Schema.Struct({ organizationId: OrganizationId, leadId: LeadId }),
+    Result: fromRow(Activity),
+    execute: ({ leadId, organizationId }) =>
+      sql`SELECT * FROM activities WHERE organization_id = ${organizationId} AND lead_id = ${leadId}
+          ORDER BY occurred_at DESC, id`
+  })
+
+  const listByLead = Effect.fn("ActivityRepositorySql.listByLead")(
+    (organizationId: OrganizationId, leadId: LeadId) => listByLeadQuery({ organizationId, leadId }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  const reassignLead = Effect.fn("ActivityRepositorySql.reassignLead")(function* (
+    organizationId: OrganizationId,
+    from: LeadId,
+    to: LeadId
+  ) {
+    const rows = yield* sql`
+      UPDATE activities SET lead_id = ${to} WHERE organization_id = ${organizationId} AND lead_id = ${from}
+      RETURNING id`
+    return rows.length
+  }, orUnavailable)
+
+  return ActivityRepository.of({ insert, listByLead, reassignLead })
+})
+
+export const ActivityRepositorySql = Layer.effect(ActivityRepository, make)

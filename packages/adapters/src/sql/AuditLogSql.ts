@@ -1,0 +1,100 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlSchema from "@effect/sql/SqlSchema"
+import type * as Statement from "@effect/sql/Statement"
+import {
+  AuditEvent,
+  type AuditEventDraft,
+  AuditLog,
+  type AuditQuery,
+  chainAuditEvent,
+  OrganizationId
+} from "@leadforge/domain"
+import { Effect, Layer, Option, Schema } from "effect"
+import { orUnavailable } from "./errors.js"
+import { clampLimit, decodeCursor, encodeCursor, fromRow, json } from "./rows.js"
+
+const AuditRow = fromRow(AuditEvent)
+const SequenceCursor = Schema.Struct({ n: Schema.Int })
+
+export const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const head = SqlSchema.findOne({
+    Request: Schema.Struct({ organizationId: OrganizationId, sequence: Schema.Int }),
+    Result: AuditRow,
+    execute: ({ organizationId, sequence }) =>
+      sql`SELECT * FROM audit_events WHERE organization_id = ${organizationId} AND sequence = ${sequence}`
+  })
+
+  /**
+   * The organization's row in audit_heads is locked (FOR UPDATE) for the rest of the transaction, so concurrent
+   * appends to one organization queue up and never fork the chain; other organizations are not blocked.
+   */
+  const append = Effect.fn("AuditLogSql.append")(
+    (draft: AuditEventDraft) =>
+      sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql`INSERT INTO audit_heads (organization_id, sequence) VALUES (${draft.organizationId}, 0)
+                     ON CONFLICT DO NOTHING`
+          const locked = yield* sql<{ readonly sequence: number }>`
+            SELECT sequence FROM audit_heads WHERE organization_id = ${draft.organizationId} FOR UPDATE`
+          const sequence = locked[0]?.sequence ?? 0
+          const previous =
+            sequence === 0 ? Option.none() : yield* head({ organizationId: draft.organizationId, sequence })
+          const event = chainAuditEvent(Option.getOrNull(previous), draft)
+          const encoded = Schema.encodeSync(AuditEvent)(event)
+          yield* sql`INSERT INTO audit_events ${sql.insert({
+            ...encoded,
+            actor: json(encoded.actor),
+            details: json(encoded.details)
+          })}`
+          yield* sql`UPDATE audit_heads SET sequence = ${event.sequence} WHERE organization_id = ${draft.organizationId}`
+          return event
+        })
+      ),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  const decodeRows = Schema.decodeUnknown(Schema.Array(AuditRow))
+
+  const list = Effect.fn("AuditLogSql.list")(
+    function* (organizationId: OrganizationId, query: AuditQuery) {
+      const limit = clampLimit(query.limit)
+      const filters: Array<Statement.Fragment> = [sql`organization_id = ${organizationId}`]
+      if (query.entityType !== undefined) filters.push(sql`entity_type = ${query.entityType}`)
+      if (query.entityId !== undefined) filters.push(sql`entity_id = ${query.entityId}`)
+      if (query.from !== undefined) filters.push(sql`at >= ${query.from.toISOString()}`)
+      if (query.to !== undefined) filters.push(sql`at < ${query.to.toISOString()}`)
+      const after = yield* decodeCursor(SequenceCursor, query.cursor)
+      if (after !== undefined) filters.push(sql`sequence > ${after.n}`)
+      const rows = yield* sql`SELECT * FROM audit_events WHERE ${sql.and(filters)} ORDER BY sequence LIMIT ${limit + 1}`
+      const events = yield* decodeRows(rows)
+      const items = events.slice(0, limit)
+      const last = items.at(-1)
+      return {
+        items,
+        nextCursor: events.length > limit && last !== undefined ? encodeCursor({ n: last.sequence }) : null
+      }
+    },
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  const chainQuery = SqlSchema.findAll({
+    Request: OrganizationId,
+    Result: AuditRow,
+    execute: (organizationId) =>
+      sql`SELECT * FROM audit_events WHERE organization_id = ${organizationId} ORDER BY sequence`
+  })
+
+  const chain = Effect.fn("AuditLogSql.chain")(
+    (organizationId: OrganizationId) => chainQuery(organizationId),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  return AuditLog.of({ append, list, chain })
+})
+
+export const AuditLogSql = Layer.effect(AuditLog, make)

@@ -1,0 +1,263 @@
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { Effect } from "effect"
+
+/** Embedding width of the default (hashing) embedder. */
+export const EMBEDDING_DIMENSION = 384
+
+const m0001_core = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE leadforge_meta (key text PRIMARY KEY, value text NOT NULL)`
+  yield* sql`CREATE TABLE organizations (
+    id uuid PRIMARY KEY,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE TABLE users (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    email text NOT NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    created_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX users_org_email ON users (organization_id, lower(email))`
+  yield* sql`CREATE TABLE api_keys (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    role text NOT NULL,
+    prefix text NOT NULL,
+    hash text NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL,
+    last_used_at timestamptz,
+    revoked_at timestamptz
+  )`
+  yield* sql`CREATE INDEX api_keys_org ON api_keys (organization_id, created_at DESC, id)`
+  yield* sql`CREATE TABLE leads (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    identity_key text NOT NULL,
+    company_name text NOT NULL,
+    domain text,
+    website text,
+    industry text,
+    employee_count integer,
+    funding_stage text,
+    location jsonb,
+    country text GENERATED ALWAYS AS (location ->> 'country') STORED,
+    ai_adoption_score integer,
+    lead_score integer NOT NULL,
+    grade text NOT NULL,
+    status text NOT NULL,
+    source text NOT NULL,
+    tags jsonb NOT NULL DEFAULT '[]',
+    owner_id uuid,
+    next_follow_up_at timestamptz,
+    product_interests jsonb NOT NULL DEFAULT '[]',
+    notes text,
+    confidence integer NOT NULL,
+    provenance jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    version integer NOT NULL,
+    search_tsv tsvector GENERATED ALWAYS AS (
+      to_tsvector('simple', coalesce(company_name, '') || ' ' || coalesce(domain, ''))
+    ) STORED
+  )`
+  yield* sql`CREATE UNIQUE INDEX leads_org_identity ON leads (organization_id, identity_key)`
+  yield* sql`CREATE UNIQUE INDEX leads_org_domain ON leads (organization_id, domain) WHERE domain IS NOT NULL`
+  yield* sql`CREATE INDEX leads_org_score ON leads (organization_id, lead_score DESC, id)`
+  yield* sql`CREATE INDEX leads_org_created ON leads (organization_id, created_at DESC, id)`
+  yield* sql`CREATE INDEX leads_org_status ON leads (organization_id, status)`
+  yield* sql`CREATE INDEX leads_org_industry ON leads (organization_id, industry)`
+  yield* sql`CREATE INDEX leads_org_country ON leads (organization_id, country)`
+  yield* sql`CREATE INDEX leads_org_funding ON leads (organization_id, funding_stage)`
+  yield* sql`CREATE INDEX leads_tags ON leads USING gin (tags jsonb_path_ops)`
+  yield* sql`CREATE INDEX leads_search ON leads USING gin (search_tsv)`
+  yield* sql`CREATE TABLE contacts (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    lead_id uuid NOT NULL,
+    first_name text,
+    last_name text,
+    email text,
+    email_status text NOT NULL,
+    email_confidence integer NOT NULL,
+    job_title text,
+    seniority text NOT NULL,
+    department text NOT NULL,
+    phone text,
+    linkedin_url text,
+    source text NOT NULL,
+    provenance jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    version integer NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX contacts_org_email ON contacts (organization_id, lower(email)) WHERE email IS NOT NULL`
+  yield* sql`CREATE INDEX contacts_org_lead ON contacts (organization_id, lead_id, created_at, id)`
+  yield* sql`CREATE TABLE activities (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    lead_id uuid NOT NULL,
+    contact_id uuid,
+    kind text NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    summary text,
+    created_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE INDEX activities_org_lead ON activities (organization_id, lead_id, occurred_at DESC, id)`
+  yield* sql`CREATE TABLE conversations (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    lead_id uuid NOT NULL,
+    contact_id uuid,
+    subject text NOT NULL,
+    messages jsonb NOT NULL DEFAULT '[]',
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE INDEX conversations_org_lead ON conversations (organization_id, lead_id, updated_at DESC, id)`
+  yield* sql`CREATE TABLE data_sources (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    lead_id uuid,
+    type text NOT NULL,
+    url text,
+    raw_payload jsonb,
+    confidence integer NOT NULL,
+    fetched_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE INDEX data_sources_org_lead ON data_sources (organization_id, lead_id, created_at DESC, id)`
+  yield* sql`CREATE TABLE campaigns (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    name text NOT NULL,
+    data jsonb NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    version integer NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX campaigns_org_name ON campaigns (organization_id, lower(name))`
+  yield* sql`CREATE INDEX campaigns_org_created ON campaigns (organization_id, created_at DESC, id)`
+  yield* sql`CREATE TABLE products (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    name text NOT NULL,
+    description text,
+    category text,
+    data jsonb NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    version integer NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX products_org_name ON products (organization_id, lower(name))`
+  yield* sql`CREATE INDEX products_org_created ON products (organization_id, created_at DESC, id)`
+  yield* sql`CREATE TABLE knowledge_docs (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    title text NOT NULL,
+    content_type text NOT NULL,
+    text text NOT NULL,
+    source_url text,
+    lead_id uuid,
+    content_hash text NOT NULL,
+    data jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED
+  )`
+  yield* sql`CREATE UNIQUE INDEX knowledge_docs_org_hash ON knowledge_docs (organization_id, content_hash)`
+  yield* sql`CREATE INDEX knowledge_docs_org_created ON knowledge_docs (organization_id, created_at DESC, id)`
+  yield* sql`CREATE INDEX knowledge_docs_search ON knowledge_docs USING gin (search_tsv)`
+  yield* sql`CREATE TABLE audit_events (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    sequence integer NOT NULL,
+    at timestamptz NOT NULL,
+    actor jsonb NOT NULL,
+    action text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id text NOT NULL,
+    details jsonb NOT NULL,
+    prev_hash text,
+    hash text NOT NULL
+  )`
+  yield* sql`CREATE UNIQUE INDEX audit_events_org_sequence ON audit_events (organization_id, sequence)`
+  yield* sql`CREATE INDEX audit_events_org_entity ON audit_events (organization_id, entity_type, entity_id, sequence)`
+  yield* sql`CREATE TABLE audit_heads (
+    organization_id uuid PRIMARY KEY,
+    sequence integer NOT NULL
+  )`
+  yield* sql`CREATE TABLE research_tasks (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    kind text NOT NULL,
+    status text NOT NULL,
+    data jsonb NOT NULL,
+    attempts integer NOT NULL,
+    max_attempts integer NOT NULL,
+    run_after timestamptz NOT NULL,
+    lease_owner text,
+    lease_expires_at timestamptz,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL
+  )`
+  yield* sql`CREATE INDEX research_tasks_claim ON research_tasks (status, run_after) WHERE status IN ('queued', 'running')`
+  yield* sql`CREATE INDEX research_tasks_org_created ON research_tasks (organization_id, created_at DESC, id)`
+})
+
+/**
+ * Vector chunks. With pgvector available (PGlite with the vector extension, or a Postgres built with it) the
+ * embedding is `vector(384)`; otherwise it is `real[]` and `leadforge_meta.vector_backend` says `none`, so the
+ * vector port can tell the operator that another index (Qdrant or exact in-memory) is needed.
+ */
+const m0002_vectors = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const available = yield* sql<{ readonly n: number }>`
+    SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'vector'`
+  const pgvector = (available[0]?.n ?? 0) > 0
+  if (pgvector) yield* sql`CREATE EXTENSION IF NOT EXISTS vector`
+  const embedding = pgvector ? sql.literal(`vector(${EMBEDDING_DIMENSION})`) : sql.literal("real[]")
+  yield* sql`CREATE TABLE knowledge_chunks (
+    id uuid PRIMARY KEY,
+    organization_id uuid NOT NULL,
+    document_id uuid NOT NULL REFERENCES knowledge_docs(id) ON DELETE CASCADE,
+    ordinal integer NOT NULL,
+    text text NOT NULL,
+    embedding ${embedding} NOT NULL
+  )`
+  yield* sql`CREATE INDEX knowledge_chunks_org_doc ON knowledge_chunks (organization_id, document_id, ordinal)`
+  yield* sql`INSERT INTO leadforge_meta (key, value) VALUES ('vector_backend', ${pgvector ? "pgvector" : "none"})`
+})
+
+/**
+ * Knowledge search: chunk-level full text (so hybrid search can rank chunks, not whole documents), and chunk
+ * embeddings of any width (the index records the embedder; the copy kept with the chunk follows it).
+ */
+const m0003_knowledge_search = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`ALTER TABLE knowledge_chunks
+    ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED`
+  yield* sql`CREATE INDEX knowledge_chunks_search ON knowledge_chunks USING gin (search_tsv)`
+  const backend = yield* sql<{ readonly value: string }>`SELECT value FROM leadforge_meta WHERE key = 'vector_backend'`
+  if (backend[0]?.value === "pgvector") yield* sql`ALTER TABLE knowledge_chunks ALTER COLUMN embedding TYPE vector`
+})
+
+/** The one ordered list of migrations, used by PostgreSQL and PGlite alike. */
+export const migrations: Migrator.Loader = Migrator.fromRecord({
+  "0001_core": m0001_core,
+  "0002_vectors": m0002_vectors,
+  "0003_knowledge_search": m0003_knowledge_search
+})
+
+/** Applies every pending migration in one transaction; returns the ones applied (none when at head). */
+export const migrate = Migrator.make({})({ loader: migrations, table: "leadforge_migrations" })
+
+/** Which vector storage the migrations chose: `pgvector` or `none` (embeddings stored as real[]). */
+export const vectorBackend = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ readonly value: string }>`SELECT value FROM leadforge_meta WHERE key = 'vector_backend'`
+  return rows[0]?.value === "pgvector" ? ("pgvector" as const) : ("none" as const)
+})

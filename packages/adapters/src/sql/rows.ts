@@ -1,0 +1,67 @@
+import { FieldIssue, ValidationFailed } from "@leadforge/domain"
+import { Effect, Either, Schema } from "effect"
+
+/** Drivers hand back timestamptz as Date and jsonb as objects; domain schemas decode from ISO strings. */
+const Row = Schema.transform(Schema.Object, Schema.Object, {
+  strict: true,
+  decode: (row) => {
+    // a shallow copy keeps the driver row's shape; only the Date columns are rewritten
+    const out: Record<string, unknown> = { ...row }
+    for (const key in out) {
+      const value = out[key]
+      if (value instanceof Date) out[key] = value.toISOString()
+    }
+    return out
+  },
+  encode: (row) => row
+})
+
+/** A Result schema for SqlSchema: a database row (camelCase keys) decoded into the domain entity. */
+export const fromRow = <A, I, R>(entity: Schema.Schema<A, I, R>): Schema.Schema<A, object, R> =>
+  Schema.compose(Row, entity as unknown as Schema.Schema<A, object, R>, { strict: false })
+
+/** jsonb parameters go over the wire as JSON text on both drivers. */
+export const json = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value)
+
+/** Opaque keyset cursors: base64url JSON. */
+export const encodeCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url")
+
+/** The error for a cursor this list did not hand out (garbled, from another list or another sort order). */
+export const invalidCursor = () =>
+  new ValidationFailed({
+    entity: "page",
+    issues: [
+      new FieldIssue({
+        field: "cursor",
+        code: "invalid_cursor",
+        message: "not a cursor this list returned (garbled, or from another list or sort order); omit it to start over"
+      })
+    ]
+  })
+
+/**
+ * Decodes a cursor with `schema`; anything else fails with ValidationFailed naming `cursor` rather than silently
+ * starting over. Absent or empty (`?cursor=`) means the first page.
+ */
+export const decodeCursor = <A, I>(
+  schema: Schema.Schema<A, I>,
+  cursor: string | undefined
+): Effect.Effect<A | undefined, ValidationFailed> => {
+  if (cursor === undefined || cursor === "") return Effect.succeed(undefined)
+  try {
+    const decoded = Schema.decodeUnknownEither(schema)(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")))
+    return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(invalidCursor())
+  } catch {
+    return Effect.fail(invalidCursor())
+  }
+}
+
+/** A timestamp as it goes into a cursor: an ISO string that Date.parse understands. */
+export const CursorTimestamp = Schema.String.pipe(Schema.filter((s) => !Number.isNaN(Date.parse(s))))
+
+/** The tie-breaking id of a keyset cursor: a UUID, since it is compared with uuid columns. */
+export const CursorId = Schema.UUID
+
+export const clampLimit = (limit: number | undefined, fallback = 50, max = 500): number =>
+  Math.max(1, Math.min(max, Math.trunc(limit ?? fallback)))

@@ -1,0 +1,2 @@
+export * from "./ResearchWorker.js"
+export * from "./Worker.js"

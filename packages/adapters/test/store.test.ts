@@ -1,0 +1,102 @@
+import * as fs from "node:fs"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { describe, expect, it } from "@effect/vitest"
+import { Persistence, PgliteStore } from "@leadforge/adapters/pglite"
+import { Postgres } from "@leadforge/adapters/postgres"
+import { ContactRepositorySql, SqlErrors } from "@leadforge/adapters/sql"
+import { ContactRepository, type LeadId, newId } from "@leadforge/domain"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { contact, orgA } from "./contract/fixtures.js"
+import { freshDatabaseUrl, resolvePostgres, tempDir } from "./support/databases.js"
+
+const postgres = await resolvePostgres()
+
+describe("embedded PGlite store", () => {
+  it.live(
+    "data survives closing and reopening the directory, and a second open is refused",
+    () =>
+      Effect.gen(function* () {
+        const dataDir = tempDir()
+        const c = contact(orgA, newId<LeadId>())
+        const session = <A, E>(effect: Effect.Effect<A, E, ContactRepository>) =>
+          Effect.provide(effect, Persistence.pglite({ dataDir }))
+        try {
+          yield* session(
+            Effect.gen(function* () {
+              yield* (yield* ContactRepository).insert(c)
+              // while this one is open, another open of the same directory fails with a clear error
+              const locked = yield* Effect.flip(Layer.build(PgliteStore.layer({ dataDir })).pipe(Effect.scoped))
+              expect(locked._tag).toBe("DataDirLocked")
+              expect(locked.message).toContain(dataDir)
+              expect(locked.message).toContain(String(process.pid))
+            })
+          )
+          expect(fs.existsSync(`${dataDir}/leadforge.lock`)).toBe(false)
+          const found = yield* session(Effect.flatMap(ContactRepository, (repo) => repo.findById(orgA, c.id)))
+          expect(Option.map(found, (x) => x.email)).toEqual(Option.some(c.email))
+        } finally {
+          fs.rmSync(dataDir, { recursive: true, force: true })
+        }
+      }),
+    120_000
+  )
+
+  it.live(
+    "a lock left by a dead process is taken over",
+    () =>
+      Effect.gen(function* () {
+        const dataDir = tempDir()
+        fs.writeFileSync(`${dataDir}/leadforge.lock`, "999999999")
+        try {
+          yield* Effect.scoped(
+            Effect.gen(function* () {
+              const db = yield* PgliteStore.open(dataDir)
+              expect((yield* Effect.promise(() => db.query<{ n: number }>("SELECT 1 AS n"))).rows[0]?.n).toBe(1)
+              expect(fs.readFileSync(`${dataDir}/leadforge.lock`, "utf8")).toBe(String(process.pid))
+            })
+          )
+        } finally {
+          fs.rmSync(dataDir, { recursive: true, force: true })
+        }
+      }),
+    120_000
+  )
+})
+
+describe("PostgreSQL failures become Unavailable", () => {
+  it.live("a server that does not answer fails fast with Unavailable", () =>
+    Effect.gen(function* () {
+      const started = Date.now()
+      const error = yield* Effect.flip(
+        Effect.flatMap(ContactRepository, (repo) => repo.findById(orgA, newId())).pipe(
+          Effect.provide(
+            ContactRepositorySql.pipe(
+              Layer.provide(
+                Postgres.layer({
+                  url: Redacted.make("postgres://postgres@127.0.0.1:1/none"),
+                  connectTimeout: "500 millis"
+                })
+              )
+            )
+          )
+        )
+      )
+      expect(error._tag).toBe("Unavailable")
+      expect(Date.now() - started).toBeLessThan(5_000)
+    })
+  )
+
+  it.live.skipIf(postgres.kind === "none")("a statement past the timeout fails with Unavailable", () =>
+    Effect.gen(function* () {
+      if (postgres.kind === "none") return
+      const url = yield* freshDatabaseUrl(postgres)
+      const error = yield* Effect.flip(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          return yield* SqlErrors.orUnavailable(sql`SELECT pg_sleep(2)`)
+        }).pipe(Effect.provide(Postgres.layer({ url: Redacted.make(url), statementTimeout: "200 millis" })))
+      )
+      expect(error._tag).toBe("Unavailable")
+    }).pipe(Effect.scoped)
+  )
+})
