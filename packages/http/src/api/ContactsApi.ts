@@ -1,0 +1,89 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Activity, ActivityKind, Contact, ContactFields, ContactId, EmailStatus, LeadId } from "@leadforge/domain"
+import { Schema } from "effect"
+import { FieldError } from "./Problems.js"
+import { Authentication } from "./Security.js"
+import { IfMatchHeaders, listOf, reportAll } from "./schemas.js"
+
+const LeadPath = Schema.Struct({ leadId: LeadId })
+const ContactPath = Schema.Struct({ leadId: LeadId, contactId: ContactId })
+
+export const ContactUpdate = Schema.Struct({
+  ...ContactFields.fields,
+  version: Schema.optional(Schema.Int)
+}).annotations(reportAll)
+
+export const ValidateContactsRequest = Schema.Struct({
+  contacts: Schema.Array(ContactFields).pipe(Schema.minItems(1), Schema.maxItems(1000)),
+  /** Checked against each email's domain, as when the contact is added to a lead with this domain. */
+  companyDomain: Schema.optional(Schema.NullOr(Schema.String)),
+  defaultCountry: Schema.optional(Schema.String)
+}).annotations(reportAll)
+
+export class NormalizedContact extends Schema.Class<NormalizedContact>("NormalizedContact")({
+  firstName: Schema.NullOr(Schema.String),
+  lastName: Schema.NullOr(Schema.String),
+  email: Schema.NullOr(Schema.String),
+  emailStatus: EmailStatus,
+  emailConfidence: Schema.Number,
+  jobTitle: Schema.NullOr(Schema.String),
+  seniority: Schema.String,
+  department: Schema.String,
+  phone: Schema.NullOr(Schema.String),
+  linkedinUrl: Schema.NullOr(Schema.String)
+}) {}
+
+export class ContactValidationResult extends Schema.Class<ContactValidationResult>("ContactValidationResult")({
+  index: Schema.Int,
+  status: Schema.Literal("valid", "risky", "invalid"),
+  confidence: Schema.Number,
+  contact: NormalizedContact,
+  issues: Schema.Array(FieldError)
+}) {}
+
+export const ActivityInput = Schema.Struct({
+  kind: ActivityKind,
+  occurredAt: Schema.Date,
+  summary: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.maxLength(10_000)))),
+  contactId: Schema.optional(Schema.NullOr(ContactId))
+}).annotations(reportAll)
+
+export class ContactsApi extends HttpApiGroup.make("contacts")
+  .add(
+    HttpApiEndpoint.post("create", "/leads/:leadId/contacts")
+      .setPath(LeadPath)
+      .setPayload(ContactFields.annotations(reportAll))
+      .addSuccess(Contact, { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/leads/:leadId/contacts").setPath(LeadPath).addSuccess(listOf(Contact)))
+  .add(HttpApiEndpoint.get("get", "/leads/:leadId/contacts/:contactId").setPath(ContactPath).addSuccess(Contact))
+  .add(
+    HttpApiEndpoint.patch("update", "/leads/:leadId/contacts/:contactId")
+      .setPath(ContactPath)
+      .setHeaders(IfMatchHeaders)
+      .setPayload(ContactUpdate)
+      .addSuccess(Contact)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/leads/:leadId/contacts/:contactId")
+      .setPath(ContactPath)
+      .addSuccess(HttpApiSchema.NoContent)
+  )
+  .add(
+    HttpApiEndpoint.post("validate", "/contacts/validate")
+      .setPayload(ValidateContactsRequest)
+      .addSuccess(listOf(ContactValidationResult))
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1") {}
+
+export class ActivitiesApi extends HttpApiGroup.make("activities")
+  .add(
+    HttpApiEndpoint.post("create", "/leads/:leadId/activities")
+      .setPath(LeadPath)
+      .setPayload(ActivityInput)
+      .addSuccess(Activity, { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/leads/:leadId/activities").setPath(LeadPath).addSuccess(listOf(Activity)))
+  .middleware(Authentication)
+  .prefix("/api/v1") {}

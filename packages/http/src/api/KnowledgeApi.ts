@@ -1,0 +1,103 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { KnowledgeDoc, KnowledgeDocId, Lead, LeadId } from "@leadforge/domain"
+import { Schema } from "effect"
+import { Authentication } from "./Security.js"
+import { listOf } from "./schemas.js"
+
+/** Every field is decoded, and a field the endpoint does not know is an error naming it. */
+const strict = { parseOptions: { errors: "all" as const, onExcessProperty: "error" as const } }
+
+/**
+ * The ingest body. Types are checked here (400); emptiness, sizes, content type, URL and lead are checked by the
+ * use case so every problem comes back together as 422 naming the fields.
+ */
+export const KnowledgeInput = Schema.Struct({
+  title: Schema.optional(Schema.String),
+  text: Schema.optional(Schema.String),
+  contentType: Schema.optional(Schema.String).annotations({ description: "text (default), markdown or html" }),
+  sourceUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  leadId: Schema.optional(Schema.NullOr(Schema.String)).annotations({ description: "Attach the document to a lead" })
+}).annotations(strict)
+
+/** A document without its text (lists and search hits). */
+export const KnowledgeDocSummary = Schema.Struct(KnowledgeDoc.fields).pipe(Schema.omit("text"))
+
+export class Ingested extends Schema.Class<Ingested>("Ingested")({
+  document: KnowledgeDocSummary,
+  chunkCount: Schema.Int,
+  /** `unchanged` when the same text was already stored. */
+  status: Schema.Literal("created", "replaced", "unchanged")
+}) {}
+
+export const SearchInputBody = Schema.Struct({
+  query: Schema.optional(Schema.String),
+  k: Schema.optional(Schema.Number).annotations({ description: "Hits to return, 1-100 (default 10)" }),
+  documentId: Schema.optional(Schema.String),
+  leadId: Schema.optional(Schema.String),
+  mode: Schema.optional(Schema.String).annotations({ description: "hybrid (default), vector or text" })
+}).annotations(strict)
+
+/** The same search as query parameters (GET, so read-only keys can search too). */
+export const SearchParams = Schema.Struct({
+  query: Schema.optional(Schema.String),
+  k: Schema.optional(Schema.NumberFromString),
+  documentId: Schema.optional(Schema.String),
+  leadId: Schema.optional(Schema.String),
+  mode: Schema.optional(Schema.String)
+}).annotations(strict)
+
+export class SearchHitBody extends Schema.Class<SearchHitBody>("SearchHit")({
+  chunk: Schema.Struct({ id: Schema.String, ordinal: Schema.Int, text: Schema.String }),
+  document: KnowledgeDocSummary,
+  /** Reciprocal-rank-fusion score. */
+  score: Schema.Number,
+  signals: Schema.Array(Schema.Literal("text", "vector")),
+  vectorScore: Schema.NullOr(Schema.Number),
+  vectorRank: Schema.NullOr(Schema.Int),
+  textRank: Schema.NullOr(Schema.Int)
+}) {}
+
+export class SearchResults extends Schema.Class<SearchResults>("SearchResults")({
+  mode: Schema.Literal("hybrid", "vector", "text"),
+  items: Schema.Array(SearchHitBody)
+}) {}
+
+export class SimilarLead extends Schema.Class<SimilarLead>("SimilarLead")({ lead: Lead, score: Schema.Number }) {}
+
+export class Reindexed extends Schema.Class<Reindexed>("Reindexed")({
+  documents: Schema.Int,
+  chunks: Schema.Int,
+  leads: Schema.Int
+}) {}
+
+const DocPath = Schema.Struct({ id: KnowledgeDocId })
+const LeadPath = Schema.Struct({ id: LeadId })
+const SimilarParams = Schema.Struct({
+  k: Schema.optional(
+    Schema.NumberFromString.pipe(
+      Schema.int(),
+      Schema.between(1, 100, { message: () => "must be an integer from 1 to 100" })
+    )
+  )
+}).annotations(strict)
+
+export class KnowledgeApi extends HttpApiGroup.make("knowledge")
+  .add(HttpApiEndpoint.post("ingest", "/knowledge").setPayload(KnowledgeInput).addSuccess(Ingested, { status: 201 }))
+  .add(HttpApiEndpoint.get("list", "/knowledge").addSuccess(listOf(KnowledgeDocSummary)))
+  .add(HttpApiEndpoint.get("get", "/knowledge/:id").setPath(DocPath).addSuccess(KnowledgeDoc))
+  .add(HttpApiEndpoint.del("delete", "/knowledge/:id").setPath(DocPath).addSuccess(HttpApiSchema.NoContent))
+  .add(HttpApiEndpoint.post("reindex", "/knowledge/reindex").addSuccess(Reindexed))
+  .add(HttpApiEndpoint.post("search", "/search").setPayload(SearchInputBody).addSuccess(SearchResults))
+  .add(HttpApiEndpoint.get("searchQuery", "/search").setUrlParams(SearchParams).addSuccess(SearchResults))
+  .add(
+    HttpApiEndpoint.get("similar", "/leads/:id/similar")
+      .setPath(LeadPath)
+      .setUrlParams(SimilarParams)
+      .addSuccess(listOf(SimilarLead))
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1")
+  .annotate(
+    OpenApi.Description,
+    "Knowledge base and semantic search. Needs a vector index (pgvector or QDRANT_URL); without one these answer 503."
+  ) {}

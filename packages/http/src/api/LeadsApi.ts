@@ -1,0 +1,74 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Lead, LeadFields, LeadId, LeadPatch, LeadStatus } from "@leadforge/domain"
+import { Schema } from "effect"
+import { Authentication } from "./Security.js"
+import { DateParam, IfMatchHeaders, Limit, MergeResult, pageOf, Rescored, reportAll, ScoreParam } from "./schemas.js"
+
+const LeadPath = Schema.Struct({ id: LeadId })
+
+export const LeadListParams = Schema.Struct({
+  status: Schema.optionalWith(Schema.Array(LeadStatus), { exact: true }),
+  industry: Schema.optionalWith(Schema.String, { exact: true }),
+  country: Schema.optionalWith(Schema.String, { exact: true }),
+  minScore: Schema.optionalWith(ScoreParam, { exact: true }),
+  maxScore: Schema.optionalWith(ScoreParam, { exact: true }),
+  tag: Schema.optionalWith(Schema.String, { exact: true }),
+  q: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(200)), { exact: true }),
+  createdAfter: Schema.optionalWith(DateParam, { exact: true }),
+  createdBefore: Schema.optionalWith(DateParam, { exact: true }),
+  sort: Schema.optionalWith(Schema.Literal("score", "created"), { exact: true }),
+  limit: Schema.optionalWith(Limit, { exact: true }),
+  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+}).annotations(reportAll)
+
+export const LeadPage = pageOf(Lead)
+
+/** A partial lead; `version` is the version read, when the client does not send If-Match. */
+export const LeadUpdate = Schema.extend(LeadPatch, Schema.Struct({ version: Schema.optional(Schema.Int) })).annotations(
+  reportAll
+)
+
+export const StatusChange = Schema.Struct({
+  status: LeadStatus,
+  reopen: Schema.optional(Schema.Boolean),
+  version: Schema.optional(Schema.Int)
+}).annotations(reportAll)
+
+export const MergeRequest = Schema.Struct({
+  sourceId: LeadId,
+  dryRun: Schema.optional(Schema.Boolean)
+}).annotations(reportAll)
+
+export class LeadsApi extends HttpApiGroup.make("leads")
+  .add(
+    HttpApiEndpoint.post("create", "/leads")
+      .setPayload(LeadFields.annotations(reportAll))
+      .addSuccess(Lead, { status: 201 })
+  )
+  .add(HttpApiEndpoint.get("list", "/leads").setUrlParams(LeadListParams).addSuccess(LeadPage))
+  .add(HttpApiEndpoint.get("get", "/leads/:id").setPath(LeadPath).addSuccess(Lead))
+  .add(
+    HttpApiEndpoint.patch("update", "/leads/:id")
+      .setPath(LeadPath)
+      .setHeaders(IfMatchHeaders)
+      .setPayload(LeadUpdate)
+      .addSuccess(Lead)
+      .annotate(OpenApi.Description, "Needs If-Match (or `version` in the body); a stale version gets 412.")
+  )
+  .add(HttpApiEndpoint.del("delete", "/leads/:id").setPath(LeadPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.post("changeStatus", "/leads/:id/status")
+      .setPath(LeadPath)
+      .setPayload(StatusChange)
+      .addSuccess(Lead)
+  )
+  .add(HttpApiEndpoint.post("rescore", "/leads/:id/rescore").setPath(LeadPath).addSuccess(Rescored))
+  .add(
+    HttpApiEndpoint.post("merge", "/leads/:id/merge")
+      .setPath(LeadPath)
+      .setPayload(MergeRequest)
+      .addSuccess(MergeResult)
+      .annotate(OpenApi.Description, "Merges sourceId into this lead; dryRun returns the plan and writes nothing.")
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1") {}

@@ -1,0 +1,71 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { type ApiKey, ApiKeyRepository, AuditLog, audit, verifyAuditChain } from "@leadforge/domain"
+import { Effect, Redacted } from "effect"
+import { LeadforgeApi } from "../Api.js"
+import { ApiKeyView, CreatedApiKey } from "../api/AuditApi.js"
+import { Forbidden, problemBody } from "../api/Problems.js"
+import { CurrentPrincipal } from "../api/Security.js"
+import { issueKey } from "./ApiKeys.js"
+import { useCaseContext } from "./context.js"
+import { mapDomainErrors, notFound } from "./problems.js"
+
+export const AuditHttp = HttpApiBuilder.group(LeadforgeApi, "audit", (handlers) =>
+  handlers
+    .handle("list", ({ urlParams }) =>
+      Effect.gen(function* () {
+        const principal = yield* CurrentPrincipal
+        const page = yield* (yield* AuditLog).list(principal.organizationId, urlParams)
+        return { items: page.items, nextCursor: page.nextCursor }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("verify", () =>
+      Effect.gen(function* () {
+        const principal = yield* CurrentPrincipal
+        return verifyAuditChain(yield* (yield* AuditLog).chain(principal.organizationId))
+      }).pipe(mapDomainErrors)
+    )
+)
+
+const requireAdmin = Effect.flatMap(CurrentPrincipal, (principal) =>
+  principal.role === "admin"
+    ? Effect.succeed(principal)
+    : Effect.fail(new Forbidden(problemBody(403, { code: "forbidden", detail: "only an admin key can manage keys" })))
+)
+
+const view = (key: ApiKey) =>
+  new ApiKeyView({
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    prefix: key.prefix,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt
+  })
+
+export const KeysHttp = HttpApiBuilder.group(LeadforgeApi, "keys", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) =>
+      Effect.gen(function* () {
+        const principal = yield* requireAdmin
+        const { record, key } = yield* issueKey(principal.organizationId, payload.name, payload.role)
+        yield* audit(yield* useCaseContext, "create", "api_key", record.id, { name: record.name, role: record.role })
+        return new CreatedApiKey({ ...view(record), key: Redacted.value(key) })
+      }).pipe(mapDomainErrors)
+    )
+    .handle("list", () =>
+      Effect.gen(function* () {
+        const principal = yield* requireAdmin
+        const keys = yield* (yield* ApiKeyRepository).list(principal.organizationId)
+        return { items: keys.map(view) }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("revoke", ({ path }) =>
+      Effect.gen(function* () {
+        const principal = yield* requireAdmin
+        const revoked = yield* (yield* ApiKeyRepository).revoke(principal.organizationId, path.id, new Date())
+        if (!revoked) return yield* notFound("api_key", path.id)
+        yield* audit(yield* useCaseContext, "delete", "api_key", path.id, {})
+      }).pipe(mapDomainErrors)
+    )
+)

@@ -1,0 +1,221 @@
+import { HttpApiBuilder } from "@effect/platform"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import { EmbedderFromEnv } from "@leadforge/adapters/embeddings"
+import { VectorIndexFromEnv } from "@leadforge/adapters/vector"
+import {
+  deleteDocument,
+  type Embedder,
+  FieldIssue,
+  ingestDocument,
+  type KnowledgeDocId,
+  type LeadId,
+  listDocuments,
+  loadDocument,
+  reindexOrganization,
+  type SearchMode,
+  searchKnowledge,
+  similarLeads,
+  ValidationFailed,
+  type VectorIndex
+} from "@leadforge/domain"
+import { Config, Context, Effect, Layer, Option, Redacted, Scope } from "effect"
+import { LeadforgeApi } from "../Api.js"
+import { Forbidden, problemBody, ServiceUnavailable } from "../api/Problems.js"
+import { CurrentPrincipal } from "../api/Security.js"
+import { useCaseContext } from "./context.js"
+import { mapDomainErrors } from "./problems.js"
+
+export type VectorState = "connected" | "disconnected" | "not_configured"
+
+/**
+ * The embedder and vector index the knowledge endpoints use, opened once at start. When no index can be opened
+ * (a PostgreSQL without pgvector and no QDRANT_URL, or a bad embedder config) the server still starts: `services`
+ * is None, `reason` says why, the knowledge endpoints answer 503 and /health reports `not_configured`.
+ */
+export class KnowledgeBackend extends Context.Tag("@leadforge/http/KnowledgeBackend")<
+  KnowledgeBackend,
+  {
+    readonly kind: "pgvector" | "qdrant"
+    readonly services: Option.Option<Context.Context<Embedder | VectorIndex>>
+    readonly reason: string | null
+    /** Whether the vector store answers now (pgvector follows the database). */
+    readonly probe: (database: "connected" | "disconnected") => Effect.Effect<VectorState>
+  }
+>() {}
+
+const PROBE_TIMEOUT_MS = 800
+
+const describe = (error: unknown) =>
+  typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
+
+/** Qdrant answers GET /readyz when it can serve requests. */
+const probeQdrant = (url: string, apiKey: Option.Option<Redacted.Redacted>) =>
+  Effect.tryPromise({
+    try: (signal) =>
+      fetch(new URL("/readyz", url), {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]),
+        headers: Option.isSome(apiKey) ? { "api-key": Redacted.value(apiKey.value) } : {}
+      }),
+    catch: () => "unreachable"
+  }).pipe(
+    Effect.map((response): VectorState => (response.ok ? "connected" : "disconnected")),
+    Effect.orElseSucceed((): VectorState => "disconnected")
+  )
+
+/** EmbedderFromEnv and VectorIndexFromEnv over the server's database; a failure to open them is recorded, not fatal. */
+export const KnowledgeBackendLive: Layer.Layer<KnowledgeBackend, never, SqlClient.SqlClient> = Layer.scoped(
+  KnowledgeBackend,
+  Effect.gen(function* () {
+    const qdrantUrl = yield* Config.option(Config.string("QDRANT_URL")).pipe(Effect.orElseSucceed(() => Option.none()))
+    const qdrantKey = yield* Config.option(Config.redacted("QDRANT_API_KEY")).pipe(
+      Effect.orElseSucceed(() => Option.none())
+    )
+    const kind = Option.isSome(qdrantUrl) ? ("qdrant" as const) : ("pgvector" as const)
+    const scope = yield* Scope.Scope
+    const opened = yield* Layer.buildWithScope(
+      VectorIndexFromEnv.pipe(Layer.provideMerge(EmbedderFromEnv)),
+      scope
+    ).pipe(Effect.either)
+    if (opened._tag === "Left") {
+      const reason =
+        `knowledge search needs a vector index and none could be opened: ${describe(opened.left)}. ` +
+        "To enable it set QDRANT_URL to a Qdrant server, use a PostgreSQL that has the pgvector extension, " +
+        "or unset DATABASE_URL to use the embedded database (which has pgvector)"
+      yield* Effect.logWarning("knowledge endpoints are disabled", reason)
+      return KnowledgeBackend.of({
+        kind,
+        services: Option.none(),
+        reason,
+        probe: () => Effect.succeed("not_configured")
+      })
+    }
+    return KnowledgeBackend.of({
+      kind,
+      services: Option.some(opened.right as Context.Context<Embedder | VectorIndex>),
+      reason: null,
+      probe: (database) =>
+        Option.isSome(qdrantUrl)
+          ? probeQdrant(qdrantUrl.value, qdrantKey)
+          : Effect.succeed(database === "connected" ? "connected" : "disconnected")
+    })
+  })
+)
+
+const unavailable = (reason: string) =>
+  new ServiceUnavailable(problemBody(503, { code: "vector_index_unavailable", detail: reason }))
+
+/** Runs `effect` with the embedder and index, or fails with 503 explaining how to configure one. */
+const withIndex = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | ServiceUnavailable, Exclude<R, Embedder | VectorIndex> | KnowledgeBackend> =>
+  Effect.flatMap(
+    KnowledgeBackend,
+    (backend): Effect.Effect<A, E | ServiceUnavailable, Exclude<R, Embedder | VectorIndex>> =>
+      Option.isNone(backend.services)
+        ? Effect.fail(unavailable(backend.reason ?? "no vector index is configured"))
+        : Effect.provide(effect, backend.services.value)
+  )
+
+/** An index built by another embedder is a configuration problem of the server: 503 naming the fix. */
+const indexMismatch = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(
+    effect,
+    (e): e is Extract<E, { readonly _tag: "IndexMismatch" }> =>
+      typeof e === "object" && e !== null && "_tag" in e && e._tag === "IndexMismatch",
+    (e) => Effect.fail(new ServiceUnavailable(problemBody(503, { code: "index_mismatch", detail: describe(e) })))
+  )
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Ids in bodies are checked here so a malformed one is a 422 naming it, never a database error. */
+const idIssues = (fields: Record<string, string | null | undefined>) =>
+  Object.entries(fields).flatMap(([field, value]) =>
+    value === undefined || value === null || UUID.test(value)
+      ? []
+      : [new FieldIssue({ field, code: "invalid", message: "must be a UUID" })]
+  )
+
+const failIfAny = (entity: string, issues: ReadonlyArray<FieldIssue>) =>
+  issues.length === 0 ? Effect.void : Effect.fail(new ValidationFailed({ entity, issues }))
+
+/** A document without its text. */
+const summary = <D extends { readonly text: string }>(doc: D): Omit<D, "text"> => {
+  const { text: _omitted, ...rest } = doc
+  return rest
+}
+
+const search = (input: {
+  readonly query?: string | undefined
+  readonly k?: number | undefined
+  readonly documentId?: string | undefined
+  readonly leadId?: string | undefined
+  readonly mode?: string | undefined
+}) =>
+  Effect.gen(function* () {
+    const ctx = yield* useCaseContext
+    yield* failIfAny("search", idIssues({ documentId: input.documentId, leadId: input.leadId }))
+    const mode = (input.mode ?? "hybrid") as SearchMode
+    const hits = yield* searchKnowledge(ctx, {
+      query: input.query ?? "",
+      mode,
+      ...(input.k === undefined ? {} : { k: input.k }),
+      ...(input.documentId === undefined ? {} : { documentId: input.documentId as KnowledgeDocId }),
+      ...(input.leadId === undefined ? {} : { leadId: input.leadId as LeadId })
+    })
+    return { mode, items: hits.map((hit) => ({ ...hit, document: summary(hit.document) })) }
+  }).pipe(indexMismatch, withIndex, mapDomainErrors)
+
+export const KnowledgeHttp = HttpApiBuilder.group(LeadforgeApi, "knowledge", (handlers) =>
+  handlers
+    .handle("ingest", ({ payload }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        yield* failIfAny("knowledge document", idIssues({ leadId: payload.leadId }))
+        const result = yield* ingestDocument(ctx, {
+          title: payload.title ?? "",
+          text: payload.text ?? "",
+          ...(payload.contentType === undefined
+            ? {}
+            : { contentType: payload.contentType as "text" | "markdown" | "html" }),
+          ...(payload.sourceUrl === undefined ? {} : { sourceUrl: payload.sourceUrl }),
+          ...(payload.leadId === undefined ? {} : { leadId: payload.leadId as LeadId | null })
+        })
+        return { document: summary(result.document), chunkCount: result.chunkCount, status: result.status }
+      }).pipe(indexMismatch, withIndex, mapDomainErrors)
+    )
+    .handle("list", () =>
+      Effect.gen(function* () {
+        const docs = yield* listDocuments(yield* useCaseContext)
+        return { items: docs.map(summary) }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("get", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => loadDocument(ctx, path.id)).pipe(mapDomainErrors)
+    )
+    .handle("delete", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => deleteDocument(ctx, path.id)).pipe(
+        Effect.asVoid,
+        withIndex,
+        mapDomainErrors
+      )
+    )
+    .handle("reindex", () =>
+      Effect.gen(function* () {
+        const principal = yield* CurrentPrincipal
+        if (principal.role !== "admin") {
+          return yield* Effect.fail(
+            new Forbidden(problemBody(403, { code: "forbidden", detail: "reindexing needs an admin key" }))
+          )
+        }
+        return yield* reindexOrganization(yield* useCaseContext)
+      }).pipe(indexMismatch, withIndex, mapDomainErrors)
+    )
+    .handle("search", ({ payload }) => search(payload))
+    .handle("searchQuery", ({ urlParams }) => search(urlParams))
+    .handle("similar", ({ path, urlParams }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        return { items: yield* similarLeads(ctx, path.id, urlParams.k ?? 10) }
+      }).pipe(indexMismatch, withIndex, mapDomainErrors)
+    )
+)

@@ -1,0 +1,116 @@
+import { HttpApiBuilder } from "@effect/platform"
+import {
+  changeLeadStatus,
+  createLead,
+  deleteLead,
+  Lead,
+  LeadNotFound,
+  LeadRepository,
+  mergeLeads,
+  rescoreLead,
+  updateLead
+} from "@leadforge/domain"
+import { Effect, Option } from "effect"
+import { LeadforgeApi } from "../Api.js"
+import { MergeDecision, MergeResult, Rescored, ScoreExplanation, ScoreFactor } from "../api/schemas.js"
+import { expectedVersion, useCaseContext, withEtag } from "./context.js"
+import { mapDomainErrors } from "./problems.js"
+
+const tagged = (lead: Lead) => Effect.as(withEtag(lead.version), lead)
+
+export const LeadsHttp = HttpApiBuilder.group(LeadforgeApi, "leads", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => createLead(ctx, payload)),
+        Effect.flatMap(tagged),
+        mapDomainErrors
+      )
+    )
+    .handle("get", ({ path }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => Effect.flatMap(LeadRepository, (leads) => leads.findById(ctx.organizationId, path.id))),
+        Effect.flatMap(
+          Option.match({ onNone: () => Effect.fail(new LeadNotFound({ leadId: path.id })), onSome: tagged })
+        ),
+        mapDomainErrors
+      )
+    )
+    .handle("list", ({ urlParams }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const page = yield* (yield* LeadRepository).list(ctx.organizationId, urlParams)
+        return { items: page.items, nextCursor: page.nextCursor }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("update", ({ path, headers, payload }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const { version, ...patch } = payload
+        const expected = yield* expectedVersion(headers["if-match"], version, true)
+        const lead = yield* updateLead(ctx, path.id, patch, expected!)
+        return yield* tagged(lead)
+      }).pipe(mapDomainErrors)
+    )
+    .handle("delete", ({ path }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => deleteLead(ctx, path.id)),
+        mapDomainErrors
+      )
+    )
+    .handle("changeStatus", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const options = {
+          ...(payload.reopen === undefined ? {} : { reopen: payload.reopen }),
+          ...(payload.version === undefined ? {} : { expectedVersion: payload.version })
+        }
+        return yield* tagged(yield* changeLeadStatus(ctx, path.id, payload.status, options))
+      }).pipe(mapDomainErrors)
+    )
+    .handle("rescore", ({ path }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const { lead, score } = yield* rescoreLead(ctx, path.id)
+        return new Rescored({
+          lead,
+          score: new ScoreExplanation({
+            score: score.score,
+            grade: score.grade,
+            modelVersion: score.modelVersion,
+            factors: score.factors.map((f) => new ScoreFactor(f))
+          })
+        })
+      }).pipe(mapDomainErrors)
+    )
+    .handle("merge", ({ path, payload }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const result = yield* mergeLeads(ctx, path.id, payload.sourceId, { dryRun: payload.dryRun === true })
+        const lead = result.dryRun
+          ? new Lead({
+              ...result.plan.merged,
+              id: result.lead.id,
+              organizationId: result.lead.organizationId,
+              createdAt: result.lead.createdAt,
+              version: result.lead.version
+            })
+          : result.lead
+        return new MergeResult({
+          dryRun: result.dryRun,
+          lead,
+          decisions: result.plan.decisions.map(
+            (d) =>
+              new MergeDecision({
+                field: d.field,
+                winner: d.winner === "a" ? "target" : d.winner === "b" ? "source" : "both",
+                value: d.value,
+                reason: d.reason
+              })
+          ),
+          movedContacts: result.movedContacts,
+          movedActivities: result.movedActivities
+        })
+      }).pipe(mapDomainErrors)
+    )
+)

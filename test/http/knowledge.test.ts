@@ -1,0 +1,315 @@
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { backends, postJson, type RunningServer, raw, startServer } from "./support.js"
+
+const pglite = backends.find((b) => b.name === "pglite")!
+const postgres = backends.find((b) => b.name === "postgres")!
+
+const SLOW = 60_000
+
+const PLAYBOOK = `# Outbound playbook
+
+## Cold email
+Open with the prospect's recent funding round and keep the first email under ninety words.
+
+## Objection handling
+When a prospect says the budget is frozen, offer a pilot priced per seat with a thirty day exit.`
+
+const PRICING = `Pricing notes for the warehouse robotics vertical: forklifts, pallet scanners and inventory drones.
+Customers compare us with manual cycle counting, so lead with labour hours saved per week.`
+
+describe("knowledge HTTP API (PGlite with pgvector)", () => {
+  let server: RunningServer
+  let key: string
+
+  beforeAll(async () => {
+    server = await startServer((await pglite.persistence())!, pglite.env)
+    key = server.adminKey
+  }, SLOW)
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("reports the vector store as connected in /health", async () => {
+    const health = await raw(server, "/health")
+    expect(health.status).toBe(200)
+    const body = await health.json()
+    expect(body.services.vector_db).toBe("connected")
+    expect(body.status).toBe("healthy")
+    const spec = await (await raw(server, "/openapi.json")).json()
+    for (const route of ["/api/v1/knowledge", "/api/v1/knowledge/{id}", "/api/v1/search", "/api/v1/leads/{id}/similar"])
+      expect(Object.keys(spec.paths)).toContain(route)
+  })
+
+  it(
+    "ingests, lists, gets, searches and deletes documents",
+    async () => {
+      const created = await postJson(server, "/api/v1/knowledge", key, {
+        title: "Outbound playbook",
+        text: PLAYBOOK,
+        contentType: "markdown",
+        sourceUrl: "https://wiki.example.com/playbook"
+      })
+      expect(created.status).toBe(201)
+      const ingested = await created.json()
+      expect(ingested.status).toBe("created")
+      expect(ingested.chunkCount).toBeGreaterThanOrEqual(1)
+      expect(ingested.document.title).toBe("Outbound playbook")
+      expect(ingested.document.contentType).toBe("markdown")
+      expect(ingested.document.text).toBeUndefined()
+      const docId: string = ingested.document.id
+
+      const again = await postJson(server, "/api/v1/knowledge", key, { title: "Outbound playbook", text: PLAYBOOK })
+      expect(again.status).toBe(201)
+      expect((await again.json()).status).toBe("unchanged")
+
+      const pricing = await postJson(server, "/api/v1/knowledge", key, { title: "Pricing", text: PRICING })
+      expect(pricing.status).toBe(201)
+      const pricingId: string = (await pricing.json()).document.id
+
+      const list = await raw(server, "/api/v1/knowledge", { key })
+      expect(list.status).toBe(200)
+      const items: Array<{ id: string; title: string }> = (await list.json()).items
+      expect(items.map((d) => d.id).sort()).toEqual([docId, pricingId].sort())
+
+      const one = await raw(server, `/api/v1/knowledge/${docId}`, { key })
+      expect(one.status).toBe(200)
+      expect((await one.json()).text).toBe(PLAYBOOK)
+
+      for (const mode of ["hybrid", "vector", "text"]) {
+        const search = await postJson(server, "/api/v1/search", key, {
+          query: "prospect says budget is frozen",
+          k: 3,
+          mode
+        })
+        expect(search.status, mode).toBe(200)
+        const body = await search.json()
+        expect(body.mode).toBe(mode)
+        expect(body.items.length).toBeGreaterThan(0)
+        expect(body.items[0].document.id, mode).toBe(docId)
+        expect(body.items[0].chunk.text).toContain("budget is frozen")
+        expect(body.items[0].signals.length).toBeGreaterThan(0)
+        if (mode !== "hybrid") expect(body.items[0].signals).toEqual([mode])
+      }
+
+      const filtered = await postJson(server, "/api/v1/search", key, {
+        query: "prospect says budget is frozen",
+        documentId: pricingId
+      })
+      expect(filtered.status).toBe(200)
+      for (const hit of (await filtered.json()).items) expect(hit.document.id).toBe(pricingId)
+
+      const removed = await raw(server, `/api/v1/knowledge/${docId}`, { key, method: "DELETE" })
+      expect(removed.status).toBe(204)
+      expect((await raw(server, `/api/v1/knowledge/${docId}`, { key })).status).toBe(404)
+      const after = await postJson(server, "/api/v1/search", key, { query: "budget is frozen", mode: "vector" })
+      for (const hit of (await after.json()).items) expect(hit.document.id).not.toBe(docId)
+    },
+    SLOW
+  )
+
+  it("rejects bad documents with 422 naming every field", async () => {
+    const bad = await postJson(server, "/api/v1/knowledge", key, {
+      title: "   ",
+      text: "",
+      contentType: "pdf",
+      sourceUrl: "ftp://nowhere",
+      leadId: "not-a-uuid"
+    })
+    expect(bad.status).toBe(422)
+    expect(bad.headers.get("content-type")).toContain("application/problem+json")
+    const fields = (await bad.json()).errors.map((e: { field: string }) => e.field)
+    expect(fields).toEqual(expect.arrayContaining(["leadId"]))
+    const body = await postJson(server, "/api/v1/knowledge", key, {
+      title: "   ",
+      text: "",
+      contentType: "pdf",
+      sourceUrl: "ftp://nowhere"
+    })
+    expect(body.status).toBe(422)
+    expect((await body.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(
+      ["contentType", "sourceUrl", "text", "title"].sort()
+    )
+    const binary = await postJson(server, "/api/v1/knowledge", key, { title: "blob", text: "\u0000\u0001\u0002abc" })
+    expect(binary.status).toBe(422)
+    expect((await binary.json()).errors[0].field).toBe("text")
+    const missingLead = await postJson(server, "/api/v1/knowledge", key, {
+      title: "For a lead",
+      text: "Some notes",
+      leadId: "00000000-0000-4000-8000-000000000000"
+    })
+    expect(missingLead.status).toBe(422)
+    expect((await missingLead.json()).errors[0]).toMatchObject({ field: "leadId", code: "not_found" })
+    const wrongType = await postJson(server, "/api/v1/knowledge", key, { title: 5, text: "x" })
+    expect(wrongType.status).toBe(400)
+    expect((await wrongType.json()).errors[0].field).toBe("title")
+  })
+
+  it("rejects unknown search filters and bad search input, naming the fields", async () => {
+    const unknown = await postJson(server, "/api/v1/search", key, { query: "x", industry: "saas", tenant: "y" })
+    expect(unknown.status).toBe(400)
+    const fields = (await unknown.json()).errors.map((e: { field: string }) => e.field).sort()
+    expect(fields).toEqual(["industry", "tenant"])
+    const bad = await postJson(server, "/api/v1/search", key, {
+      query: "",
+      k: 500,
+      mode: "fuzzy",
+      documentId: "nope"
+    })
+    expect(bad.status).toBe(422)
+    const badFields = (await bad.json()).errors.map((e: { field: string }) => e.field).sort()
+    expect(badFields).toEqual(["documentId"])
+    const range = await postJson(server, "/api/v1/search", key, { query: "", k: 500, mode: "fuzzy" })
+    expect(range.status).toBe(422)
+    expect((await range.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(["k", "mode", "query"])
+  })
+
+  it(
+    "finds similar leads after a reindex",
+    async () => {
+      const ids: Array<string> = []
+      for (const lead of [
+        { companyName: "Pallet Robotics", domain: "palletrobotics.io", industry: "warehouse robotics automation" },
+        { companyName: "Forklift Automation", domain: "forkliftauto.io", industry: "warehouse robotics automation" },
+        { companyName: "Bakery Supplies", domain: "bakerysupplies.com", industry: "food and bakery retail" }
+      ]) {
+        const created = await postJson(server, "/api/v1/leads", key, lead)
+        expect(created.status).toBe(201)
+        ids.push((await created.json()).id)
+      }
+      const reindex = await postJson(server, "/api/v1/knowledge/reindex", key, {})
+      expect(reindex.status).toBe(200)
+      expect((await reindex.json()).leads).toBeGreaterThanOrEqual(3)
+      const similar = await raw(server, `/api/v1/leads/${ids[0]}/similar?k=2`, { key })
+      expect(similar.status).toBe(200)
+      const items: Array<{ lead: { id: string }; score: number }> = (await similar.json()).items
+      expect(items).toHaveLength(2)
+      expect(items[0]!.lead.id).toBe(ids[1])
+      expect(items.map((i) => i.lead.id)).not.toContain(ids[0])
+      expect((await raw(server, `/api/v1/leads/${ids[0]}/similar?k=0`, { key })).status).toBe(400)
+      expect((await raw(server, "/api/v1/leads/00000000-0000-4000-8000-000000000000/similar", { key })).status).toBe(
+        404
+      )
+    },
+    SLOW
+  )
+
+  it(
+    "keeps organizations apart: another organization's documents are 404 and never found",
+    async () => {
+      const created = await postJson(server, "/api/v1/knowledge", key, { title: "Secret plan", text: `${PRICING} v2` })
+      expect(created.status).toBe(201)
+      const docId: string = (await created.json()).document.id
+      const other = await server.newOrganization("admin")
+      expect((await raw(server, `/api/v1/knowledge/${docId}`, { key: other.key })).status).toBe(404)
+      expect((await raw(server, `/api/v1/knowledge/${docId}`, { key: other.key, method: "DELETE" })).status).toBe(404)
+      expect((await (await raw(server, "/api/v1/knowledge", { key: other.key })).json()).items).toEqual([])
+      const search = await postJson(server, "/api/v1/search", other.key, { query: "warehouse robotics pricing" })
+      expect(search.status).toBe(200)
+      expect((await search.json()).items).toEqual([])
+      // still there for its owner
+      expect((await raw(server, `/api/v1/knowledge/${docId}`, { key })).status).toBe(200)
+    },
+    SLOW
+  )
+
+  it("lets viewers read and search (GET) but not ingest or reindex", async () => {
+    const viewer = await server.newOrganization("viewer")
+    expect((await raw(server, "/api/v1/knowledge", { key: viewer.key })).status).toBe(200)
+    expect((await postJson(server, "/api/v1/knowledge", viewer.key, { title: "t", text: "x" })).status).toBe(403)
+    expect((await postJson(server, "/api/v1/knowledge/reindex", viewer.key, {})).status).toBe(403)
+    const search = await raw(server, "/api/v1/search?query=budget&k=3&mode=text", { key: viewer.key })
+    expect(search.status).toBe(200)
+    expect(await search.json()).toEqual({ mode: "text", items: [] })
+  })
+
+  it("searches with query parameters too, rejecting unknown ones", async () => {
+    const found = await raw(server, "/api/v1/search?query=warehouse%20robotics%20pricing&k=2", { key })
+    expect(found.status).toBe(200)
+    const body = await found.json()
+    expect(body.items.length).toBeGreaterThan(0)
+    expect(body.items.length).toBeLessThanOrEqual(2)
+    const unknown = await raw(server, "/api/v1/search?query=x&industry=saas", { key })
+    expect(unknown.status).toBe(400)
+    expect((await unknown.json()).errors.map((e: { field: string }) => e.field)).toEqual(["industry"])
+    const bad = await raw(server, "/api/v1/search?query=x&k=0", { key })
+    expect(bad.status).toBe(422)
+    expect((await bad.json()).errors.map((e: { field: string }) => e.field)).toEqual(["k"])
+  })
+})
+
+describe("knowledge HTTP API with QDRANT_URL", () => {
+  it(
+    "reports Qdrant connected or disconnected in /health and answers 503 while it is unreachable",
+    async () => {
+      const qdrant = http.createServer((request, response) => {
+        response.writeHead(request.url === "/readyz" ? 200 : 404)
+        response.end("all shards are ready")
+      })
+      await new Promise<void>((resolve) => qdrant.listen(0, "127.0.0.1", resolve))
+      const port = (qdrant.address() as AddressInfo).port
+      const up = await startServer((await pglite.persistence())!, {
+        ...pglite.env,
+        QDRANT_URL: `http://127.0.0.1:${port}`
+      })
+      try {
+        const health = await (await raw(up, "/health")).json()
+        expect(health.services.vector_db).toBe("connected")
+        expect(health.status).toBe("healthy")
+      } finally {
+        await up.close()
+        await new Promise((resolve) => qdrant.close(resolve))
+      }
+      // the same port, now closed
+      const down = await startServer((await pglite.persistence())!, {
+        ...pglite.env,
+        QDRANT_URL: `http://127.0.0.1:${port}`
+      })
+      try {
+        const health = await raw(down, "/health")
+        expect(health.status).toBe(200)
+        const body = await health.json()
+        expect(body.services.vector_db).toBe("disconnected")
+        expect(body.status).toBe("degraded")
+        const ingest = await postJson(down, "/api/v1/knowledge", down.adminKey, { title: "t", text: "some text" })
+        expect(ingest.status).toBe(503)
+        expect((await ingest.json()).detail).toContain(`Qdrant at http://127.0.0.1:${port}`)
+      } finally {
+        await down.close()
+      }
+    },
+    SLOW
+  )
+})
+
+describe("knowledge HTTP API on PostgreSQL without pgvector", () => {
+  let server: RunningServer | undefined
+
+  beforeAll(async () => {
+    const persistence = await postgres.persistence()
+    if (persistence !== null) server = await startServer(persistence, postgres.env)
+  }, SLOW)
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it("starts anyway, reports not_configured, and answers 503 explaining how to configure an index", async (ctx) => {
+    if (server === undefined) return ctx.skip()
+    const health = await raw(server, "/health")
+    expect(health.status).toBe(200)
+    expect((await health.json()).services.vector_db).toBe("not_configured")
+    const ingest = await postJson(server, "/api/v1/knowledge", server.adminKey, { title: "t", text: "some text" })
+    expect(ingest.status).toBe(503)
+    const problem = await ingest.json()
+    expect(problem.code).toBe("vector_index_unavailable")
+    expect(problem.detail).toMatch(/pgvector/)
+    expect(problem.detail).toMatch(/QDRANT_URL/)
+    const search = await postJson(server, "/api/v1/search", server.adminKey, { query: "x" })
+    expect(search.status).toBe(503)
+    // listing needs no index
+    expect((await raw(server, "/api/v1/knowledge", { key: server.adminKey })).status).toBe(200)
+    // the rest of the API is unaffected
+    expect((await raw(server, "/api/v1/leads", { key: server.adminKey })).status).toBe(200)
+  })
+})

@@ -1,0 +1,137 @@
+import type { Persistence } from "@leadforge/adapters/pglite"
+import type { OrganizationId, Role } from "@leadforge/domain"
+import { createOrganizationWithKey, type LeadforgeClient, makeClient, type ServeOptions, start } from "@leadforge/http"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import {
+  type PostgresSource,
+  pglitePersistence,
+  postgresPersistence,
+  resolvePostgres
+} from "../../packages/adapters/test/support/databases.js"
+
+type Services = Persistence.Provided
+
+export interface RunningServer {
+  readonly baseUrl: string
+  readonly port: number
+  /** The persistence the server runs on, to start another server on the same database. */
+  readonly context: Context.Context<Services>
+  readonly adminKey: string
+  /** Creates another organization directly in the database, with one key of `role`. */
+  readonly newOrganization: (role?: Role) => Promise<{ readonly organizationId: OrganizationId; readonly key: string }>
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Starts the real server on a free port over the given persistence; the first-run admin key is
+ * captured. The persistence is built once and shared with the test, which may seed other organizations.
+ */
+export const startServer = async (
+  persistence: Layer.Layer<Services, unknown> | Context.Context<Services>,
+  env: Record<string, string> = {},
+  /** Extra server options, e.g. a scripted `languageModel` and fast `researchWorker` settings. */
+  options: Pick<ServeOptions, "languageModel" | "researchWorker"> = {}
+): Promise<RunningServer> => {
+  const scope = Effect.runSync(Scope.make())
+  const context: Context.Context<Services> = Context.isContext(persistence)
+    ? (persistence as Context.Context<Services>)
+    : await Effect.runPromise(Layer.buildWithScope(persistence, scope) as Effect.Effect<Context.Context<Services>>)
+  let adminKey = ""
+  const { port } = await Effect.runPromise(
+    start({
+      port: 0,
+      host: "127.0.0.1",
+      persistence: Layer.succeedContext(context),
+      env,
+      ...options,
+      onBootstrapKey: (key) =>
+        Effect.sync(() => {
+          adminKey = key
+        })
+    }).pipe(Scope.extend(scope))
+  )
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    adminKey,
+    context,
+    newOrganization: (role = "admin") =>
+      Effect.runPromise(
+        createOrganizationWithKey(`Other org ${Math.random()}`, role).pipe(
+          Effect.map(({ organization, key }) => ({ organizationId: organization.id, key: Redacted.value(key) })),
+          Effect.provide(context)
+        )
+      ),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+export const clientFor = (server: RunningServer, key: string) => makeClient({ baseUrl: server.baseUrl, apiKey: key })
+
+export type Client = LeadforgeClient
+
+/** Runs `f` with a typed client for `key`; a failure rejects. */
+export const withClient = <A, E>(server: RunningServer, key: string, f: (client: Client) => Effect.Effect<A, E>) =>
+  Effect.runPromise(Effect.flatMap(clientFor(server, key), f))
+
+/** Runs `f` with a typed client and returns its typed failure (throws if it succeeded). */
+export const failureWith = async <A, E>(
+  server: RunningServer,
+  key: string,
+  f: (client: Client) => Effect.Effect<A, E>
+): Promise<E> => {
+  const exit = await Effect.runPromiseExit(Effect.flatMap(clientFor(server, key), f))
+  if (Exit.isSuccess(exit)) throw new Error(`expected a failure, got ${JSON.stringify(exit.value)}`)
+  if (exit.cause._tag !== "Fail") throw new Error(`expected a typed failure, got ${String(exit.cause)}`)
+  return exit.cause.error
+}
+
+/** A fetch Response whose JSON body is untyped: these tests inspect bodies the typed client would not accept. */
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON from the wire
+export type RawResponse = Omit<Response, "json"> & { json(): Promise<any> }
+
+export const raw = (
+  server: RunningServer,
+  path: string,
+  init: RequestInit & { readonly key?: string } = {}
+): Promise<RawResponse> => {
+  const headers = new Headers(init.headers)
+  if (init.key !== undefined) headers.set("authorization", `Bearer ${init.key}`)
+  return fetch(`${server.baseUrl}${path}`, { ...init, headers })
+}
+
+export const postJson = (
+  server: RunningServer,
+  path: string,
+  key: string,
+  body: unknown,
+  headers = {}
+): Promise<RawResponse> =>
+  raw(server, path, {
+    method: "POST",
+    key,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body)
+  })
+
+export interface Backend {
+  readonly name: string
+  readonly persistence: () => Promise<Layer.Layer<Services, unknown> | null>
+  /** What the server should believe about its environment. */
+  readonly env: Record<string, string>
+}
+
+let postgres: PostgresSource | undefined
+
+/** PGlite in a temp dir, and a fresh Postgres database from DATABASE_URL. */
+export const backends: ReadonlyArray<Backend> = [
+  { name: "pglite", persistence: async () => pglitePersistence(), env: { DATABASE_URL: "" } },
+  {
+    name: "postgres",
+    env: { DATABASE_URL: "postgres://configured-by-the-test" },
+    persistence: async () => {
+      postgres ??= await resolvePostgres()
+      return postgres.kind === "none" ? null : postgresPersistence(postgres)
+    }
+  }
+]
