@@ -1,0 +1,32 @@
+import { Command, Options } from "@effect/cli"
+import { newWorkerId, runResearchWorker } from "@leadforge/adapters/worker"
+import { Effect } from "effect"
+import { withModel, withStore } from "./research.js"
+import { UsageError } from "./shared.js"
+
+export const workerCommand = Command.make(
+  "worker",
+  {
+    concurrency: Options.integer("concurrency").pipe(
+      Options.withDescription("Tasks this worker runs at once (1-64, default 1)"),
+      Options.withDefault(1)
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      if (args.concurrency < 1 || args.concurrency > 64) {
+        return yield* new UsageError({ message: "--concurrency must be from 1 to 64" })
+      }
+      const workerId = newWorkerId()
+      yield* Effect.sync(() =>
+        process.stderr.write(
+          `research worker ${workerId} running ${args.concurrency} at a time; stop it with Ctrl-C (SIGINT) or SIGTERM\n`
+        )
+      )
+      return yield* runResearchWorker({ workerId, concurrency: args.concurrency })
+    }).pipe(withStore, withModel)
+).pipe(
+  Command.withDescription(
+    "Run research tasks from the queue until SIGINT/SIGTERM; any number of workers (and `serve`) can share a database. Needs GROQ_API_KEY"
+  )
+)

@@ -1,0 +1,220 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import {
+  Contact,
+  type ContactFields,
+  type ContactId,
+  ContactRepository,
+  type Lead,
+  leadIdentity,
+  newId,
+  type OrganizationId,
+  planMerge,
+  rescoreStored,
+  validateContact
+} from "@leadforge/domain"
+import { Effect, Either, Schema } from "effect"
+import { leadOfRow } from "./leadWriter.js"
+import { isBlank } from "./mapping.js"
+import type { Counts, ImportHandler } from "./runImport.js"
+import { importedProvenance, type RowIssue, text } from "./values.js"
+
+export interface PreparedContact {
+  readonly row: number
+  readonly fields: ContactFields
+  readonly email: string
+  readonly companyKey: string
+  readonly companyField: "companyDomain" | "companyName"
+  /** Contact fields the row gave a value for. */
+  readonly present: ReadonlyArray<keyof Contact & string>
+}
+
+const isoDates = (row: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value
+  return out
+}
+const decodeContact = Schema.decodeUnknownSync(Contact)
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+export const prepareContact = (
+  row: number,
+  record: Readonly<Record<string, unknown>>
+): Either.Either<PreparedContact, ReadonlyArray<RowIssue>> => {
+  const issues: Array<RowIssue> = []
+  const values: Record<string, string | null> = {}
+  for (const field of [
+    "firstName",
+    "lastName",
+    "fullName",
+    "email",
+    "jobTitle",
+    "phone",
+    "linkedinUrl",
+    "companyDomain",
+    "companyName"
+  ]) {
+    const parsed = text(record[field])
+    if (parsed.ok) values[field] = parsed.value
+    else issues.push({ row, field, code: parsed.code, message: parsed.message })
+  }
+  if (!values.email) {
+    issues.push({
+      row,
+      field: "email",
+      code: "missing_email",
+      message: "is required: imported contacts are matched by email"
+    })
+  }
+  const company = leadIdentity({ companyName: values.companyName ?? "", domain: values.companyDomain ?? null })
+  if (company === null) {
+    issues.push({
+      row,
+      field: "companyDomain",
+      code: "required",
+      message: "companyDomain or companyName is required to find the contact's lead"
+    })
+  }
+  if (issues.length > 0 || company === null || !values.email) return Either.left(issues)
+  const fields: ContactFields = {
+    firstName: values.firstName ?? null,
+    lastName: values.lastName ?? null,
+    fullName: values.fullName ?? null,
+    email: values.email,
+    jobTitle: values.jobTitle ?? null,
+    phone: values.phone ?? null,
+    linkedinUrl: values.linkedinUrl ?? null,
+    source: "import"
+  }
+  const present: Array<keyof Contact & string> = []
+  if (!isBlank(record.firstName) || !isBlank(record.fullName)) present.push("firstName")
+  if (!isBlank(record.lastName) || !isBlank(record.fullName)) present.push("lastName")
+  if (!isBlank(record.jobTitle)) present.push("jobTitle", "seniority", "department")
+  if (!isBlank(record.phone)) present.push("phone")
+  if (!isBlank(record.linkedinUrl)) present.push("linkedinUrl")
+  return Either.right({
+    row,
+    fields,
+    email: values.email.toLowerCase(),
+    companyKey: company.key,
+    companyField: company.kind === "domain" ? "companyDomain" : "companyName",
+    present
+  })
+}
+
+const contactColumns = (contact: Contact) => {
+  const encoded = Schema.encodeSync(Contact)(contact)
+  return { ...encoded, provenance: JSON.stringify(encoded.provenance) }
+}
+
+const writeContactBatch = (
+  organizationId: OrganizationId,
+  batch: ReadonlyArray<PreparedContact>,
+  options: { readonly dryRun: boolean; readonly overwrite: boolean; readonly now: Date }
+) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const contacts = yield* ContactRepository
+    const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 }
+    const issues: Array<RowIssue> = []
+    if (batch.length === 0) return { counts, issues }
+    const leadRows = yield* sql<Record<string, unknown>>`
+      SELECT * FROM leads WHERE organization_id = ${organizationId}
+        AND identity_key IN ${sql.in([...new Set(batch.map((p) => p.companyKey))])}`
+    const leads = new Map(leadRows.map((row) => [String(row.identityKey), leadOfRow(row)]))
+    const contactRows = yield* sql<Record<string, unknown>>`
+      SELECT * FROM contacts WHERE organization_id = ${organizationId}
+        AND lower(email) IN ${sql.in(batch.map((p) => p.email))}`
+    const existing = new Map(
+      contactRows.map((row) => [String(row.email).toLowerCase(), decodeContact(isoDates(row))] as const)
+    )
+    const inserts: Array<Contact> = []
+    const touched = new Map<string, Lead>()
+    for (const prepared of batch) {
+      const lead = leads.get(prepared.companyKey)
+      if (lead === undefined) {
+        issues.push({
+          row: prepared.row,
+          field: prepared.companyField,
+          code: "unknown_lead",
+          message: `no lead with identity ${prepared.companyKey} in this organization; import the leads first`
+        })
+        continue
+      }
+      const validation = validateContact(prepared.fields, { companyDomain: lead.domain })
+      if (validation.status === "invalid") {
+        for (const issue of validation.issues) issues.push({ row: prepared.row, ...issue })
+        continue
+      }
+      const candidate = new Contact({
+        id: newId<ContactId>(),
+        organizationId,
+        leadId: lead.id,
+        ...validation.contact,
+        emailConfidence: Math.round(validation.contact.emailConfidence),
+        source: "import",
+        provenance: importedProvenance(prepared.present, options.now),
+        createdAt: options.now,
+        updatedAt: options.now,
+        version: 1
+      })
+      const stored = existing.get(prepared.email)
+      if (stored === undefined) {
+        inserts.push(candidate)
+        touched.set(lead.id, lead)
+        counts.inserted++
+        continue
+      }
+      let merged: Record<string, unknown>
+      if (options.overwrite) {
+        merged = { ...stored, provenance: { ...stored.provenance } }
+        for (const field of prepared.present) {
+          merged[field] = candidate[field]
+          const entry = candidate.provenance[field]
+          if (entry !== undefined) (merged.provenance as Record<string, unknown>)[field] = entry
+        }
+      } else {
+        merged = planMerge(stored, candidate, {
+          fields: prepared.present,
+          groups: [["jobTitle", "seniority", "department"]]
+        }).merged as unknown as Record<string, unknown>
+      }
+      merged.emailStatus = candidate.emailStatus
+      merged.emailConfidence = candidate.emailConfidence
+      const fields = [...prepared.present, "emailStatus", "emailConfidence"] as const
+      if (fields.every((field) => same(stored[field], merged[field]))) {
+        counts.unchanged++
+        continue
+      }
+      counts.updated++
+      if (!options.dryRun) {
+        yield* contacts.update(
+          new Contact({
+            ...(merged as unknown as Contact),
+            id: stored.id,
+            leadId: stored.leadId,
+            createdAt: stored.createdAt,
+            updatedAt: options.now,
+            version: stored.version + 1
+          })
+        )
+        const owner = stored.leadId === lead.id ? lead : undefined
+        if (owner !== undefined) touched.set(owner.id, owner)
+      }
+    }
+    if (!options.dryRun) {
+      if (inserts.length > 0) yield* sql`INSERT INTO contacts ${sql.insert(inserts.map(contactColumns))}`
+      // contact quality is part of the score
+      for (const lead of touched.values()) yield* rescoreStored(lead)
+    }
+    return { counts, issues }
+  }).pipe(Effect.withSpan("import.writeContactBatch", { attributes: { rows: batch.length } }))
+
+export const contactHandler = (organizationId: OrganizationId) =>
+  ({
+    type: "contacts",
+    required: [["email"], ["companyDomain", "companyName"]],
+    prepare: (row, record) => prepareContact(row, record),
+    identity: (prepared) => `email:${prepared.email}`,
+    rowOf: (prepared) => prepared.row,
+    write: (batch, options) => writeContactBatch(organizationId, batch, options)
+  }) satisfies ImportHandler<PreparedContact, unknown>

@@ -1,0 +1,228 @@
+import { basename } from "node:path"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { audit, newId, type UseCaseContext } from "@leadforge/domain"
+import { Effect, Either, Stream } from "effect"
+import { CommandFailed, UsageError } from "../commands/shared.js"
+import { type HeaderMapper, type ImportType, isBlank } from "./mapping.js"
+import { makeRejectionReport } from "./report.js"
+import { type InputFormat, isUnreadable, openSource, type SourceItem } from "./source.js"
+import type { RowIssue } from "./values.js"
+
+export interface Counts {
+  inserted: number
+  updated: number
+  unchanged: number
+}
+
+/** How one entity type is imported: a pure per-row step and a per-batch database step. */
+export interface ImportHandler<P, R> {
+  readonly type: ImportType
+  /** Each inner list is a set of fields of which at least one must be a column (checked on a CSV header). */
+  readonly required: ReadonlyArray<ReadonlyArray<string>>
+  readonly prepare: (
+    row: number,
+    record: Readonly<Record<string, unknown>>,
+    now: Date
+  ) => Either.Either<P, ReadonlyArray<RowIssue>>
+  /** The identity a row is de-duplicated by within the file; a later row with the same one is rejected. */
+  readonly identity: (prepared: P) => string
+  readonly rowOf: (prepared: P) => number
+  /** Writes one batch in one transaction (unless dryRun); rows it rejects come back as issues. */
+  readonly write: (
+    batch: ReadonlyArray<P>,
+    options: { readonly dryRun: boolean; readonly overwrite: boolean; readonly now: Date }
+  ) => Effect.Effect<{ readonly counts: Counts; readonly issues: ReadonlyArray<RowIssue> }, unknown, R>
+}
+
+export interface ImportOptions {
+  readonly path: string
+  readonly format: InputFormat | undefined
+  readonly mapper: HeaderMapper
+  readonly dryRun: boolean
+  readonly overwrite: boolean
+  readonly batchSize: number
+  readonly errorsPath: string | undefined
+  readonly json: boolean
+  readonly ctx: UseCaseContext
+  /** No rejection lines or progress on stderr (seed). */
+  readonly quiet?: boolean
+}
+
+export interface ImportSummary {
+  readonly type: ImportType
+  readonly file: string
+  readonly format: InputFormat
+  readonly sha256: string
+  readonly bytes: number
+  readonly rows: number
+  readonly inserted: number
+  readonly updated: number
+  readonly unchanged: number
+  readonly rejected: number
+  readonly ignoredColumns: ReadonlyArray<string>
+  readonly dryRun: boolean
+  readonly overwrite: boolean
+  readonly seconds: number
+}
+
+/** A live line on a terminal; otherwise a plain line every 2 seconds (each one means a batch was committed). */
+const progressWriter = () => {
+  const tty = process.stderr.isTTY === true
+  const started = Date.now()
+  let lastPlain = started
+  return {
+    update: (rows: number, rejected: number) => {
+      const now = Date.now()
+      const seconds = (now - started) / 1000
+      const rate = seconds > 0 ? Math.round(rows / seconds) : rows
+      const line = `${rows.toLocaleString("en-US")} rows  ${rate.toLocaleString("en-US")} rows/s  ${rejected.toLocaleString("en-US")} rejected`
+      if (tty) process.stderr.write(`\r\x1b[2K${line}`)
+      else if (now - lastPlain >= 2000) {
+        lastPlain = now
+        process.stderr.write(`progress: ${line}\n`)
+      }
+    },
+    done: () => {
+      if (tty) process.stderr.write("\r\x1b[2K")
+    }
+  }
+}
+
+interface PreparedBatch<P> {
+  readonly prepared: ReadonlyArray<P>
+  readonly issues: ReadonlyArray<RowIssue>
+  readonly rows: number
+  readonly rejectedRows: number
+}
+
+/**
+ * Streams the file through the handler: rows are read and validated batch by batch (the next batch is validated
+ * while the previous one is written), every batch is written in its own transaction, rejected rows go to the
+ * report and never stop the good ones; the whole import is audited as one event with its counts and SHA-256.
+ */
+export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOptions) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const source = yield* Effect.tryPromise({
+      try: () => openSource(options.path, options.format),
+      catch: (error) => new CommandFailed({ message: `cannot read ${options.path}: ${(error as Error).message}` })
+    })
+    const now = new Date()
+    const started = Date.now()
+    const firstRowOf = new Map<string, number>()
+    const report = makeRejectionReport({
+      json: options.json,
+      errorsPath: options.errorsPath,
+      quiet: options.quiet === true
+    })
+    const progress = progressWriter()
+    const totals = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }
+    let headerChecked = false
+
+    const checkHeader = (item: SourceItem) => {
+      headerChecked = true
+      if (source.format !== "csv" || isUnreadable(item)) return Effect.void
+      const covered = options.mapper.covered(Object.keys(item.values))
+      for (const group of handler.required) {
+        if (!group.some((field) => covered.has(field))) {
+          return Effect.fail(
+            new UsageError({
+              message: `no column of ${options.path} maps to ${group.join(" or ")} (columns: ${Object.keys(item.values).join(", ")}); name one with --map COLUMN=${group[0]}`
+            })
+          )
+        }
+      }
+      return Effect.void
+    }
+
+    const prepare = (items: ReadonlyArray<SourceItem>): PreparedBatch<P> => {
+      const prepared: Array<P> = []
+      const issues: Array<RowIssue> = []
+      let rejectedRows = 0
+      for (const item of items) {
+        if (isUnreadable(item)) {
+          issues.push({ row: item.row, field: "(row)", code: "unreadable", message: item.error })
+          rejectedRows++
+          continue
+        }
+        const mapped = options.mapper.map(item.values)
+        if (Object.values(mapped).every(isBlank)) {
+          issues.push({ row: item.row, field: "(row)", code: "empty", message: "has no value in any known column" })
+          rejectedRows++
+          continue
+        }
+        const result = handler.prepare(item.row, mapped, now)
+        if (Either.isLeft(result)) {
+          issues.push(...result.left)
+          rejectedRows++
+          continue
+        }
+        const key = handler.identity(result.right)
+        const first = firstRowOf.get(key)
+        if (first !== undefined) {
+          issues.push({
+            row: item.row,
+            field: "(row)",
+            code: "duplicate_in_file",
+            message: `describes the same ${handler.type === "leads" ? "company" : "contact"} as row ${first} (${key})`
+          })
+          rejectedRows++
+          continue
+        }
+        firstRowOf.set(key, item.row)
+        prepared.push(result.right)
+      }
+      return { prepared, issues, rows: items.length, rejectedRows }
+    }
+
+    const write = (batch: PreparedBatch<P>) =>
+      Effect.gen(function* () {
+        const { counts, issues } = yield* sql.withTransaction(
+          handler.write(batch.prepared, { dryRun: options.dryRun, overwrite: options.overwrite, now })
+        )
+        const rejectedByWriter = new Set(issues.map((i) => i.row)).size
+        yield* report.add([...batch.issues, ...issues].sort((a, b) => a.row - b.row))
+        totals.rows += batch.rows
+        totals.inserted += counts.inserted
+        totals.updated += counts.updated
+        totals.unchanged += counts.unchanged
+        totals.rejected += batch.rejectedRows + rejectedByWriter
+        if (options.quiet !== true) progress.update(totals.rows, totals.rejected)
+      })
+
+    yield* Stream.fromAsyncIterable(
+      source.records,
+      (error) =>
+        new CommandFailed({ message: `cannot read ${options.path}: ${(error as Error).message ?? String(error)}` })
+    ).pipe(
+      Stream.tap((item) => (headerChecked ? Effect.void : checkHeader(item))),
+      Stream.grouped(options.batchSize),
+      Stream.map((chunk) => prepare(Array.from(chunk))),
+      Stream.buffer({ capacity: 1 }),
+      Stream.runForEach(write),
+      Effect.ensuring(
+        Effect.sync(() => {
+          progress.done()
+          report.close()
+        })
+      )
+    )
+
+    const summary: ImportSummary = {
+      type: handler.type,
+      file: options.path === "-" ? "-" : basename(options.path),
+      format: source.format,
+      sha256: source.sha256(),
+      bytes: source.bytesRead(),
+      ...totals,
+      ignoredColumns: [...options.mapper.ignored],
+      dryRun: options.dryRun,
+      overwrite: options.overwrite,
+      seconds: (Date.now() - started) / 1000
+    }
+    if (!options.dryRun) {
+      const { seconds: _s, ignoredColumns: _i, ...details } = summary
+      yield* audit(options.ctx, "import", "import", newId(), details)
+    }
+    return summary
+  })

@@ -1,0 +1,2 @@
+export { run } from "./Cli.js"
+export { EXIT } from "./exitCodes.js"
