@@ -1,0 +1,158 @@
+import { describe, expect, it } from "@effect/vitest"
+import { EmbedderHashing } from "@leadforge/adapters/embeddings"
+import { MemoryStoreLive, makeVectorIndexMemory } from "@leadforge/adapters/memory"
+import { VectorIndexFromEnv, VectorIndexPgvector, VectorIndexQdrant } from "@leadforge/adapters/vector"
+import { IndexMismatch, newId, type OrganizationId, VectorIndex } from "@leadforge/domain"
+import { ConfigProvider, Effect, Exit, Layer, Option, Redacted } from "effect"
+import {
+  pglitePersistence,
+  postgresPersistence,
+  resolvePostgres
+} from "../../packages/adapters/test/support/databases.js"
+import { dockerAvailable, spec } from "./support.js"
+import { CONTRACT_DIMENSION, vectorIndexContract } from "./vectorIndex.contract.js"
+
+/** The little of testcontainers this file uses (it resolves from packages/adapters, not from the root). */
+interface StartedContainer {
+  readonly getHost: () => string
+  readonly getMappedPort: (port: number) => number
+  readonly stop: () => Promise<unknown>
+}
+interface ContainerBuilder {
+  withExposedPorts(port: number): ContainerBuilder
+  withWaitStrategy(wait: unknown): ContainerBuilder
+  start(): Promise<StartedContainer>
+}
+interface Testcontainers {
+  readonly GenericContainer: new (image: string) => ContainerBuilder
+  readonly Wait: { readonly forHttp: (path: string, port: number) => unknown }
+}
+
+const contractSpec = spec("contract", CONTRACT_DIMENSION, "test-16")
+const docker = await dockerAvailable()
+const postgres = await resolvePostgres()
+
+describe("VectorIndex contract: memory (exact)", () => {
+  it.layer(makeVectorIndexMemory(contractSpec).pipe(Layer.provide(MemoryStoreLive)))("memory", vectorIndexContract)
+})
+
+describe("on one PGlite database", () => {
+  it.layer(pglitePersistence(), { timeout: 120_000 })((it) => {
+    it.layer(VectorIndexPgvector.layer(contractSpec), { timeout: 60_000 })(
+      "VectorIndex contract: pgvector on PGlite (HNSW)",
+      vectorIndexContract
+    )
+    it.layer(VectorIndexPgvector.layer(spec("contract_exact", CONTRACT_DIMENSION, "test-16"), { exact: true }), {
+      timeout: 60_000
+    })("VectorIndex contract: pgvector on PGlite (exact scan)", vectorIndexContract)
+
+    it.effect("VectorIndexFromEnv picks pgvector without QDRANT_URL, with the embedder's spec", () =>
+      Effect.gen(function* () {
+        const index = yield* Effect.provide(
+          VectorIndex,
+          VectorIndexFromEnv.pipe(
+            Layer.provide(EmbedderHashing),
+            Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))
+          )
+        )
+        expect(index.spec).toMatchObject({ name: "knowledge", dimension: 384, embedderId: "hashing-384" })
+        const org = newId<OrganizationId>()
+        const v = Array.from({ length: 384 }, (_, i) => (i === 5 ? 1 : 0))
+        yield* index.upsert([{ id: newId(), organizationId: org, vector: v, payload: { kind: "chunk" } }])
+        expect(yield* index.search(v, 3, { organizationId: org })).toHaveLength(1)
+      })
+    )
+
+    it.effect("pgvector remembers its embedder: another one gets IndexMismatch; drop allows a rebuild", () =>
+      Effect.gen(function* () {
+        const org = newId<OrganizationId>()
+        const first = yield* VectorIndexPgvector.make(spec("remembered", 4, "embedder-a"))
+        yield* first.upsert([{ id: newId(), organizationId: org, vector: [1, 0, 0, 0], payload: { kind: "chunk" } }])
+        for (const other of [spec("remembered", 4, "embedder-b"), spec("remembered", 8, "embedder-a")]) {
+          const second = yield* VectorIndexPgvector.make(other)
+          const error = yield* Effect.flip(second.search(Array(other.dimension).fill(0.5), 3, { organizationId: org }))
+          expect(error).toBeInstanceOf(IndexMismatch)
+          expect(error.message).toMatch(/embedder-a \(4 dimensions\)/)
+          const up = yield* Effect.exit(
+            second.upsert([
+              { id: newId(), organizationId: org, vector: Array(other.dimension).fill(0.5), payload: { kind: "chunk" } }
+            ])
+          )
+          expect(Exit.isFailure(up)).toBe(true)
+        }
+        yield* VectorIndexPgvector.drop("remembered")
+        const rebuilt = yield* VectorIndexPgvector.make(spec("remembered", 8, "embedder-b"))
+        expect(yield* rebuilt.search(Array(8).fill(0.5), 3, { organizationId: org })).toEqual([])
+      })
+    )
+  })
+})
+
+if (postgres.kind === "url") {
+  describe("pgvector on PostgreSQL without the extension", () => {
+    it.layer(postgresPersistence(postgres), { timeout: 60_000 })((it) => {
+      it.effect("fails with PgvectorUnavailable saying another index is needed", () =>
+        Effect.gen(function* () {
+          const error = yield* Effect.flip(VectorIndexPgvector.make(contractSpec))
+          expect(error._tag).toBe("PgvectorUnavailable")
+          expect(error.message).toMatch(/QDRANT_URL|in-memory index/)
+        })
+      )
+    })
+  })
+} else {
+  describe.skip(`pgvector on PostgreSQL without the extension (skipped: ${postgres.kind === "none" ? postgres.reason : "Docker Postgres has pgvector"})`, () => {
+    it("needs DATABASE_URL", () => {})
+  })
+}
+
+describe("Qdrant adapter without a server", () => {
+  it.live("an unreachable Qdrant is Unavailable naming it, and wrong dimensions fail before any call", () =>
+    Effect.gen(function* () {
+      const index = yield* VectorIndexQdrant.make(contractSpec, {
+        url: "http://127.0.0.1:9",
+        apiKey: Option.some(Redacted.make("qdrant-secret")),
+        timeout: 2
+      })
+      const org = newId<OrganizationId>()
+      const error = yield* Effect.flip(index.search(Array(CONTRACT_DIMENSION).fill(0.25), 3, { organizationId: org }))
+      expect(error._tag).toBe("Unavailable")
+      expect(error.message).toMatch(/Qdrant at http:\/\/127\.0\.0\.1:9 is unavailable/)
+      expect(error.message).not.toContain("qdrant-secret")
+      const mismatch = yield* Effect.flip(index.search([1, 0], 3, { organizationId: org }))
+      expect(mismatch).toBeInstanceOf(IndexMismatch)
+    })
+  )
+})
+
+if (docker) {
+  describe("VectorIndex contract: Qdrant (testcontainers)", () => {
+    const qdrant = Layer.unwrapScoped(
+      Effect.gen(function* () {
+        const { createRequire } = yield* Effect.promise(() => import("node:module"))
+        const require = createRequire(new URL("../../packages/adapters/package.json", import.meta.url))
+        const { GenericContainer, Wait } = yield* Effect.promise(
+          () => import(require.resolve("testcontainers")) as Promise<Testcontainers>
+        )
+        const container = yield* Effect.acquireRelease(
+          Effect.promise(() =>
+            new GenericContainer("qdrant/qdrant:v1.16.0")
+              .withExposedPorts(6333)
+              .withWaitStrategy(Wait.forHttp("/readyz", 6333))
+              .start()
+          ),
+          (c) => Effect.promise(() => c.stop())
+        )
+        return VectorIndexQdrant.layer(contractSpec, {
+          url: `http://${container.getHost()}:${container.getMappedPort(6333)}`,
+          apiKey: Option.none()
+        })
+      })
+    )
+    it.layer(qdrant, { timeout: 180_000 })("Qdrant", vectorIndexContract)
+  })
+} else {
+  describe.skip("VectorIndex contract: Qdrant (skipped: Docker not available)", () => {
+    it.layer(Layer.succeed(VectorIndex, undefined as never))("Qdrant", vectorIndexContract)
+  })
+}
