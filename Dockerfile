@@ -1,0 +1,25 @@
+# Leadforge server image: `docker compose up` builds and runs it (see docker-compose.yml).
+# Build stage: install with the lockfile, compile every package to dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN npm install -g pnpm@10.34.9
+COPY pnpm-lock.yaml pnpm-workspace.yaml package.json tsconfig.base.json tsconfig.json ./
+COPY packages/domain/package.json packages/domain/
+COPY packages/adapters/package.json packages/adapters/
+COPY packages/http/package.json packages/http/
+COPY packages/cli/package.json packages/cli/
+RUN pnpm install --frozen-lockfile
+COPY packages packages
+RUN pnpm build && pnpm --filter @leadforge/cli deploy --prod --legacy /out
+
+# Run stage: only production dependencies and the built code.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 LEADFORGE_DATA_DIR=/data
+WORKDIR /app
+COPY --from=build /out /app
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+EXPOSE 8080
+ENTRYPOINT ["node", "dist/bin.js"]
+CMD ["serve"]
