@@ -5,10 +5,14 @@ import { LeadFields } from "../model/Lead.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { leadIdentity } from "../rules/dedupe.js"
 import { buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
-/** Normalizes, validates, de-duplicates, scores, stores and audits a new lead, atomically. */
+/**
+ * Normalizes, validates, de-duplicates, scores, stores and audits a new lead, atomically; then indexes its profile
+ * for similar and free-text lead search (syncLeadIndex: an index failure never undoes the lead).
+ */
 export const createLead = (ctx: UseCaseContext, input: LeadFields) =>
   Effect.gen(function* () {
     const fields = yield* decodeLeadFields(LeadFields, input)
@@ -48,4 +52,8 @@ export const createLead = (ctx: UseCaseContext, input: LeadFields) =>
       grade: score.grade
     })
     return lead
-  }).pipe(transactionally, Effect.withSpan("createLead"))
+  }).pipe(
+    transactionally,
+    Effect.tap((lead) => syncLeadIndex([{ before: null, after: lead }])),
+    Effect.withSpan("createLead")
+  )

@@ -9,6 +9,7 @@ import { LanguageModel, type Usage } from "../ports/LanguageModel.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { DataSourceRepository } from "../ports/SourceRepositories.js"
 import { planMerge } from "../rules/dedupe.js"
+import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, diff, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
@@ -171,7 +172,8 @@ const userPrompt = (lead: Lead, labelled: ReadonlyArray<readonly [string, Eviden
  * Enriches a lead with the language model: gathers evidence, asks for industry, employee range, funding stage,
  * location, a summary and an AI-adoption score, each citing evidence; stores the values with `llm` provenance
  * through the merge policy (user-entered values always stay), rescores, and audits the before/after diff.
- * The model is called outside the transaction; the merge runs against the lead as it is when writing.
+ * The model is called outside the transaction; the merge runs against the lead as it is when writing. After the
+ * commit the lead is re-indexed when its profile text changed (syncLeadIndex).
  */
 export const enrichLead = <R = KnowledgeRepository | DataSourceRepository>(
   ctx: UseCaseContext,
@@ -288,13 +290,18 @@ export const enrichLead = <R = KnowledgeRepository | DataSourceRepository>(
         lowConfidence: claims.filter((c) => c.lowConfidence).map((c) => c.field),
         kept: claims.filter((c) => !c.applied && c.value !== null).map((c) => ({ field: c.field, reason: c.reason }))
       })
-      return {
+      const result: EnrichmentResult = {
         lead: stored,
         claims,
         aiAdoptionReasons: reply.aiAdoption.reasons.map((r) => ({ reason: r.reason, evidence: resolve(r.evidence) })),
         evidence: evidence.map(({ id, kind, title, url }) => ({ id, kind, title, url })),
         sourceId,
         usage
-      } satisfies EnrichmentResult
-    }).pipe(transactionally)
+      }
+      return { result, change: { before: current, after: stored } }
+    }).pipe(
+      transactionally,
+      Effect.tap(({ change }) => syncLeadIndex([change])),
+      Effect.map(({ result }) => result)
+    )
   }).pipe(Effect.withSpan("enrichLead"))

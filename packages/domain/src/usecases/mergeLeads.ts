@@ -6,6 +6,7 @@ import { ActivityRepository } from "../ports/ActivityRepository.js"
 import { ContactRepository } from "../ports/ContactRepository.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { type MergePlan, planMerge } from "../rules/dedupe.js"
+import { type LeadChange, syncLeadIndex } from "./leadIndexSync.js"
 import { rescoreStored } from "./Scoring.js"
 import { audit, currentDate, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
@@ -20,6 +21,7 @@ export interface MergeResult {
 /**
  * Merges `sourceId` into `targetId` (planMerge): the target keeps its id and takes the winning values;
  * contacts and activities move to it; the source is deleted. A dry run returns the plan and writes nothing.
+ * After the commit the lead index follows: the target is re-embedded if its profile changed, the source removed.
  */
 export const mergeLeads = (
   ctx: UseCaseContext,
@@ -33,7 +35,8 @@ export const mergeLeads = (
     const source = yield* loadLead(ctx, sourceId)
     const plan = planMerge(target, source)
     if (options.dryRun === true) {
-      return { plan, lead: target, dryRun: true, movedContacts: 0, movedActivities: 0 } satisfies MergeResult
+      const result: MergeResult = { plan, lead: target, dryRun: true, movedContacts: 0, movedActivities: 0 }
+      return { result, changes: [] }
     }
     const movedContacts = yield* (yield* ContactRepository).reassignLead(ctx.organizationId, sourceId, targetId)
     const movedActivities = yield* (yield* ActivityRepository).reassignLead(ctx.organizationId, sourceId, targetId)
@@ -62,5 +65,15 @@ export const mergeLeads = (
         reason: d.reason
       }))
     })
-    return { plan, lead, dryRun: false, movedContacts, movedActivities } satisfies MergeResult
-  }).pipe(transactionally, Effect.withSpan("mergeLeads"))
+    const result: MergeResult = { plan, lead, dryRun: false, movedContacts, movedActivities }
+    const changes: ReadonlyArray<LeadChange> = [
+      { before: target, after: lead },
+      { before: source, after: null }
+    ]
+    return { result, changes }
+  }).pipe(
+    transactionally,
+    Effect.tap(({ changes }) => syncLeadIndex(changes)),
+    Effect.map(({ result }) => result),
+    Effect.withSpan("mergeLeads")
+  )

@@ -5,12 +5,14 @@ import { LeadFields, type LeadPatch } from "../model/Lead.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { leadIdentity } from "../rules/dedupe.js"
 import { buildLead, decodeLeadFields, editableLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, diff, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
 /**
  * Applies a patch to a lead the caller read at `expectedVersion`: re-normalizes, re-checks identity when
- * it changed, rescores, stores and audits the changed fields.
+ * it changed, rescores, stores and audits the changed fields; then re-indexes the lead when its profile text
+ * changed (syncLeadIndex).
  */
 export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, expectedVersion: number) =>
   Effect.gen(function* () {
@@ -52,5 +54,10 @@ export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, ex
       changes: diff(current, lead, [...editableLeadFields, "leadScore", "grade"]),
       version: lead.version
     })
-    return lead
-  }).pipe(transactionally, Effect.withSpan("updateLead"))
+    return { before: current, after: lead }
+  }).pipe(
+    transactionally,
+    Effect.tap((change) => syncLeadIndex([change])),
+    Effect.map(({ after }) => after),
+    Effect.withSpan("updateLead")
+  )
