@@ -196,6 +196,43 @@ describe("knowledge HTTP API (PGlite with pgvector)", () => {
   )
 
   it(
+    "keeps the lead index in step: a PATCHed lead is similar to its new peers at once, a deleted one never shows",
+    async () => {
+      const sourdough = "Wholesale sourdough and pastry supply for artisan bakeries"
+      const ids: Array<string> = []
+      for (const lead of [
+        { companyName: "Dough Direct", domain: "doughdirect.com", industry: "artisan bakery", notes: sourdough },
+        { companyName: "Crumb Works", domain: "crumbworks.com", industry: "artisan bakery" },
+        { companyName: "Vault Ledger", domain: "vaultledger.io", industry: "payroll compliance software" }
+      ]) {
+        const created = await postJson(server, "/api/v1/leads", key, lead)
+        expect(created.status).toBe(201)
+        ids.push((await created.json()).id)
+      }
+      const [dough, crumb, vault] = ids as [string, string, string]
+      const nearestTo = async (id: string) => {
+        const response = await raw(server, `/api/v1/leads/${id}/similar?k=1`, { key })
+        expect(response.status).toBe(200)
+        return ((await response.json()).items as Array<{ lead: { id: string } }>).map((i) => i.lead.id)
+      }
+      // no reindex anywhere: creating, patching and deleting keep the index in step
+      expect(await nearestTo(dough)).toEqual([crumb])
+      const patched = await raw(server, `/api/v1/leads/${vault}`, {
+        key,
+        method: "PATCH",
+        headers: { "content-type": "application/json", "if-match": '"1"' },
+        body: JSON.stringify({ industry: "artisan bakery", notes: sourdough })
+      })
+      expect(patched.status).toBe(200)
+      expect(await nearestTo(dough)).toEqual([vault])
+      expect((await raw(server, `/api/v1/leads/${vault}`, { key, method: "DELETE" })).status).toBe(204)
+      // a stale vector of the deleted lead would be the nearest hit and leave the answer empty
+      expect(await nearestTo(dough)).toEqual([crumb])
+    },
+    SLOW
+  )
+
+  it(
     "keeps organizations apart: another organization's documents are 404 and never found",
     async () => {
       const created = await postJson(server, "/api/v1/knowledge", key, { title: "Secret plan", text: `${PRICING} v2` })

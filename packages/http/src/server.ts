@@ -15,7 +15,7 @@ import { ActivitiesHttp, ContactsHttp } from "./http/ContactsHttp.js"
 import { guard } from "./http/Guard.js"
 import { HealthHttp, ServerInfo, SystemHttp } from "./http/HealthHttp.js"
 import { IdempotencyStoreMemory } from "./http/Idempotency.js"
-import { KnowledgeBackendLive, KnowledgeHttp } from "./http/KnowledgeHttp.js"
+import { KnowledgeBackend, KnowledgeBackendLive, KnowledgeHttp } from "./http/KnowledgeHttp.js"
 import { LeadsHttp } from "./http/LeadsHttp.js"
 import { rateLimiterLayer } from "./http/RateLimit.js"
 import { EnrichmentHttp, ResearchHttp } from "./http/ResearchHttp.js"
@@ -204,9 +204,14 @@ const inProcessWorker = (options: WorkerOptions | false | undefined) =>
       const concurrency = yield* Config.withDefault(Config.integer("RESEARCH_WORKER_CONCURRENCY"), 1)
       const health = yield* (yield* LanguageModel).health
       if (options === false || !enabled || health.status !== "ok") return Layer.empty
-      return researchWorkerLayer({ concurrency, ...options })
+      // The API's embedder and index (the same memoized layer), so enrichment keeps the lead index in step.
+      const knowledge = yield* KnowledgeBackend
+      const worker = researchWorkerLayer({ concurrency, ...options })
+      return Option.isSome(knowledge.services)
+        ? worker.pipe(Layer.provide(Layer.succeedContext(knowledge.services.value)))
+        : worker
     })
-  )
+  ).pipe(Layer.provide(KnowledgeBackendLive))
 
 /**
  * `leadforge serve`: the HTTP server on `host:port` over persistence from the environment. The Layer

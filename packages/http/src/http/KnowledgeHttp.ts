@@ -116,6 +116,20 @@ const withIndex = <A, E, R>(
         : Effect.provide(effect, backend.services.value)
   )
 
+/**
+ * Runs a lead write with the embedder and index when the server has them, so the use case keeps the lead index in
+ * step (syncLeadIndex); without them the write runs as is and lead search answers 503 anyway.
+ */
+export const withLeadIndex = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, Exclude<R, Embedder | VectorIndex> | KnowledgeBackend> =>
+  Effect.flatMap(KnowledgeBackend, (backend) =>
+    Option.match(backend.services, {
+      onNone: () => effect as Effect.Effect<A, E, Exclude<R, Embedder | VectorIndex>>,
+      onSome: (services) => Effect.provide(effect, services)
+    })
+  )
+
 /** An index built by another embedder is a configuration problem of the server: 503 naming the fix. */
 const indexMismatch = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.catchIf(

@@ -14,6 +14,7 @@ import { Effect, Option } from "effect"
 import { LeadforgeApi } from "../Api.js"
 import { MergeDecision, MergeResult, Rescored, ScoreExplanation, ScoreFactor } from "../api/schemas.js"
 import { expectedVersion, useCaseContext, withEtag } from "./context.js"
+import { withLeadIndex } from "./KnowledgeHttp.js"
 import { mapDomainErrors } from "./problems.js"
 
 const tagged = (lead: Lead) => Effect.as(withEtag(lead.version), lead)
@@ -22,7 +23,7 @@ export const LeadsHttp = HttpApiBuilder.group(LeadforgeApi, "leads", (handlers) 
   handlers
     .handle("create", ({ payload }) =>
       useCaseContext.pipe(
-        Effect.flatMap((ctx) => createLead(ctx, payload)),
+        Effect.flatMap((ctx) => withLeadIndex(createLead(ctx, payload))),
         Effect.flatMap(tagged),
         mapDomainErrors
       )
@@ -48,13 +49,13 @@ export const LeadsHttp = HttpApiBuilder.group(LeadforgeApi, "leads", (handlers) 
         const ctx = yield* useCaseContext
         const { version, ...patch } = payload
         const expected = yield* expectedVersion(headers["if-match"], version, true)
-        const lead = yield* updateLead(ctx, path.id, patch, expected!)
+        const lead = yield* withLeadIndex(updateLead(ctx, path.id, patch, expected!))
         return yield* tagged(lead)
       }).pipe(mapDomainErrors)
     )
     .handle("delete", ({ path }) =>
       useCaseContext.pipe(
-        Effect.flatMap((ctx) => deleteLead(ctx, path.id)),
+        Effect.flatMap((ctx) => withLeadIndex(deleteLead(ctx, path.id))),
         mapDomainErrors
       )
     )
@@ -86,7 +87,9 @@ export const LeadsHttp = HttpApiBuilder.group(LeadforgeApi, "leads", (handlers) 
     .handle("merge", ({ path, payload }) =>
       Effect.gen(function* () {
         const ctx = yield* useCaseContext
-        const result = yield* mergeLeads(ctx, path.id, payload.sourceId, { dryRun: payload.dryRun === true })
+        const result = yield* withLeadIndex(
+          mergeLeads(ctx, path.id, payload.sourceId, { dryRun: payload.dryRun === true })
+        )
         const lead = result.dryRun
           ? new Lead({
               ...result.plan.merged,

@@ -15,6 +15,7 @@ import { LeadforgeApi } from "../Api.js"
 import { problemBody, ServiceUnavailable } from "../api/Problems.js"
 import { parseWait } from "../api/ResearchApi.js"
 import { useCaseContext } from "./context.js"
+import { withLeadIndex } from "./KnowledgeHttp.js"
 import { mapDomainErrors } from "./problems.js"
 
 /** What a client reads when the server has no model. */
@@ -52,7 +53,7 @@ export const EnrichmentHttp = HttpApiBuilder.group(LeadforgeApi, "enrichment", (
   handlers.handle("enrich", ({ path }) =>
     Effect.gen(function* () {
       yield* requireModel
-      const result = yield* enrichLead(yield* useCaseContext, path.id)
+      const result = yield* withLeadIndex(enrichLead(yield* useCaseContext, path.id))
       return {
         lead: result.lead,
         claims: result.claims,
