@@ -1,6 +1,7 @@
 import { Args, Command } from "@effect/cli"
 import { type EnrichmentResult, enrichLead, LeadId } from "@leadforge/domain"
 import { Effect } from "effect"
+import { withLeadIndex } from "./knowledge.js"
 import { explainFailures, withModel, withStore } from "./research.js"
 import { CommandFailed, contextFor, emit, json, org } from "./shared.js"
 
@@ -49,7 +50,7 @@ export const enrichCommand = Command.make("enrich", { json, org, leadIds }, (arg
     if (failed > 0) {
       return yield* new CommandFailed({ message: `${failed} of ${args.leadIds.length} lead(s) could not be enriched` })
     }
-  }).pipe(withStore, withModel)
+  }).pipe(withLeadIndex, withStore, withModel)
 ).pipe(
   Command.withDescription(
     "Enrich leads with the language model (industry, size, funding, location, summary, AI-adoption score), citing evidence; user-entered values are kept. Needs GROQ_API_KEY"

@@ -37,6 +37,28 @@ export const withKnowledge = <A, E, R extends Persistence.Provided | Embedder | 
   effect: Effect.Effect<A, E, R>
 ) => withDatabase(Effect.provide(effect, KnowledgeLayer))
 
+/**
+ * Runs a lead write with the embedder and vector index when they open, so the use case keeps the lead index in step;
+ * when they cannot be opened the write still runs, with a warning that `leadforge reindex` will catch the index up.
+ */
+export const withLeadIndex = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const opened = yield* Layer.build(VectorIndexFromEnv.pipe(Layer.provideMerge(EmbedderFromEnv))).pipe(
+        Effect.either
+      )
+      if (opened._tag === "Right") return yield* Effect.provide(effect, opened.right)
+      const reason =
+        opened.left instanceof Error && opened.left.message !== "" ? opened.left.message : String(opened.left)
+      yield* Effect.sync(() =>
+        process.stderr.write(
+          `warning: the lead index is not updated (cannot open the vector index: ${reason}); run \`leadforge reindex\` once one is available\n`
+        )
+      )
+      return yield* effect
+    })
+  )
+
 /** Markdown and HTML by extension; anything else is plain text. */
 export const contentTypeOf = (file: string): ContentType => {
   const ext = path.extname(file).toLowerCase()

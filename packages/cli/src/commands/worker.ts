@@ -1,6 +1,7 @@
 import { Command, Options } from "@effect/cli"
 import { newWorkerId, runResearchWorker } from "@leadforge/adapters/worker"
 import { Effect } from "effect"
+import { withLeadIndex } from "./knowledge.js"
 import { withModel, withStore } from "./research.js"
 import { UsageError } from "./shared.js"
 
@@ -24,7 +25,7 @@ export const workerCommand = Command.make(
         )
       )
       return yield* runResearchWorker({ workerId, concurrency: args.concurrency })
-    }).pipe(withStore, withModel)
+    }).pipe(withLeadIndex, withStore, withModel)
 ).pipe(
   Command.withDescription(
     "Run research tasks from the queue until SIGINT/SIGTERM; any number of workers (and `serve`) can share a database. Needs GROQ_API_KEY"
