@@ -1,2 +1,3 @@
+export * as PgCopy from "./PgCopy.js"
 export * as Postgres from "./PgPool.js"
 export { PgPool } from "./PgPool.js"
