@@ -216,5 +216,8 @@ export const contactHandler = (organizationId: OrganizationId) =>
     prepare: (row, record) => prepareContact(row, record),
     identity: (prepared) => `email:${prepared.email}`,
     rowOf: (prepared) => prepared.row,
-    write: (batch, options) => writeContactBatch(organizationId, batch, options)
+    write: (batch, options) =>
+      Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql.withTransaction(writeContactBatch(organizationId, batch, options))
+      )
   }) satisfies ImportHandler<PreparedContact, unknown>

@@ -1,9 +1,11 @@
+import { PgPool } from "@leadforge/adapters/postgres"
 import type { OrganizationId } from "@leadforge/domain"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { type PreparedLead, prepareLead } from "./leadRows.js"
-import { writeLeadBatch } from "./leadWriter.js"
+import { writeLeadBatch, writeLeadBatchCopy } from "./leadWriter.js"
 import type { ImportHandler } from "./runImport.js"
 
+/** Leads: on PostgreSQL each batch goes through COPY and a staging table; elsewhere through one INSERT per batch. */
 export const leadHandler = (organizationId: OrganizationId) =>
   ({
     type: "leads",
@@ -12,5 +14,9 @@ export const leadHandler = (organizationId: OrganizationId) =>
     identity: (prepared) => prepared.identityKey,
     rowOf: (prepared) => prepared.row,
     write: (batch, options) =>
-      Effect.map(writeLeadBatch(organizationId, batch, options), (counts) => ({ counts, issues: [] }))
+      Effect.flatMap(Effect.serviceOption(PgPool), (pool) =>
+        Option.isSome(pool)
+          ? writeLeadBatchCopy(pool.value, organizationId, batch, options)
+          : writeLeadBatch(organizationId, batch, options)
+      ).pipe(Effect.map((counts) => ({ counts, issues: [] })))
   }) satisfies ImportHandler<PreparedLead, unknown>

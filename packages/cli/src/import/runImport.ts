@@ -1,5 +1,4 @@
 import { basename } from "node:path"
-import * as SqlClient from "@effect/sql/SqlClient"
 import { audit, newId, type UseCaseContext } from "@leadforge/domain"
 import { Effect, Either, Stream } from "effect"
 import { CommandFailed, UsageError } from "../commands/shared.js"
@@ -27,7 +26,7 @@ export interface ImportHandler<P, R> {
   /** The identity a row is de-duplicated by within the file; a later row with the same one is rejected. */
   readonly identity: (prepared: P) => string
   readonly rowOf: (prepared: P) => number
-  /** Writes one batch in one transaction (unless dryRun); rows it rejects come back as issues. */
+  /** Writes one batch in one transaction of its own (nothing when dryRun); rows it rejects come back as issues. */
   readonly write: (
     batch: ReadonlyArray<P>,
     options: { readonly dryRun: boolean; readonly overwrite: boolean; readonly now: Date }
@@ -102,7 +101,6 @@ interface PreparedBatch<P> {
  */
 export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOptions) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
     const source = yield* Effect.tryPromise({
       try: () => openSource(options.path, options.format),
       catch: (error) => new CommandFailed({ message: `cannot read ${options.path}: ${(error as Error).message}` })
@@ -177,9 +175,11 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
 
     const write = (batch: PreparedBatch<P>) =>
       Effect.gen(function* () {
-        const { counts, issues } = yield* sql.withTransaction(
-          handler.write(batch.prepared, { dryRun: options.dryRun, overwrite: options.overwrite, now })
-        )
+        const { counts, issues } = yield* handler.write(batch.prepared, {
+          dryRun: options.dryRun,
+          overwrite: options.overwrite,
+          now
+        })
         const rejectedByWriter = new Set(issues.map((i) => i.row)).size
         yield* report.add([...batch.issues, ...issues].sort((a, b) => a.row - b.row))
         totals.rows += batch.rows

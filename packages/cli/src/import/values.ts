@@ -97,6 +97,15 @@ export const countryCode = (value: unknown): Parsed<string | null> => {
 
 /** Provenance for imported values: origin `import`, observed now. */
 export const importedProvenance = (fields: ReadonlyArray<string>, observedAt: Date) => {
-  const entry = new FieldProvenance({ origin: "import", confidence: 80, observedAt })
-  return Object.fromEntries(fields.map((field) => [field, entry]))
+  let entry = entries.get(observedAt)
+  if (entry === undefined) {
+    entry = new FieldProvenance({ origin: "import", confidence: 80, observedAt })
+    entries.set(observedAt, entry)
+  }
+  const provenance: Record<string, FieldProvenance> = {}
+  for (const field of fields) provenance[field] = entry
+  return provenance
 }
+
+/** One (immutable) entry per import time: every row of an import shares it instead of building its own. */
+const entries = new WeakMap<Date, FieldProvenance>()
