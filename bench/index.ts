@@ -12,7 +12,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> | void }>>
   validateContact: () => import("./validateContact.js"),
   persistence: () => import("./persistence.js"),
   knowledge: () => import("./knowledge.js"),
-  http: () => import("./http.js")
+  http: () => import("./http.js"),
+  import: () => import("./import.js")
 }
 
 const wanted = process.argv.slice(2)
