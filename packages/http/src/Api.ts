@@ -55,7 +55,9 @@ export class LeadforgeApi extends HttpApi.make("leadforge")
       version: "0.1.0",
       description:
         "Leads, contacts, activities and audit. Errors are RFC 9457 problem+json with a stable `code`. " +
-        "Every /api/v1 route needs `Authorization: Bearer lf_…`."
+        "Every /api/v1 route needs `Authorization: Bearer lf_…`.",
+      // Relative to where this document is served, so it holds for any host and port the server is started on.
+      servers: [{ url: "/", description: "The server that serves this document" }]
     })
   ) {}
 

@@ -1,4 +1,4 @@
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { ApiKeyId, AuditEntityType, AuditEvent, Role } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "./Security.js"
@@ -19,10 +19,22 @@ export const ChainCheck = Schema.Union(
 )
 
 export class AuditApi extends HttpApiGroup.make("audit")
-  .add(HttpApiEndpoint.get("list", "/audit").setUrlParams(AuditListParams).addSuccess(pageOf(AuditEvent)))
-  .add(HttpApiEndpoint.get("verify", "/audit/verify").addSuccess(ChainCheck))
+  .add(
+    HttpApiEndpoint.get("list", "/audit")
+      .setUrlParams(AuditListParams)
+      .addSuccess(pageOf(AuditEvent))
+      .annotate(OpenApi.Summary, "List audit events")
+      .annotate(OpenApi.Description, "By entity or time range, in keyset pages.")
+  )
+  .add(
+    HttpApiEndpoint.get("verify", "/audit/verify")
+      .addSuccess(ChainCheck)
+      .annotate(OpenApi.Summary, "Verify the audit chain")
+      .annotate(OpenApi.Description, "Checks the hash chain; when it is broken, says where and why.")
+  )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "The tamper-evident, hash-chained record of changes.") {}
 
 export class ApiKeyView extends Schema.Class<ApiKeyView>("ApiKeyView")({
   id: ApiKeyId,
@@ -46,12 +58,26 @@ export const NewApiKey = Schema.Struct({
 }).annotations(reportAll)
 
 export class KeysApi extends HttpApiGroup.make("keys")
-  .add(HttpApiEndpoint.post("create", "/keys").setPayload(NewApiKey).addSuccess(CreatedApiKey, { status: 201 }))
-  .add(HttpApiEndpoint.get("list", "/keys").addSuccess(listOf(ApiKeyView)))
+  .add(
+    HttpApiEndpoint.post("create", "/keys")
+      .setPayload(NewApiKey)
+      .addSuccess(CreatedApiKey, { status: 201 })
+      .annotate(OpenApi.Summary, "Create an API key")
+      .annotate(OpenApi.Description, "Admin only. The response is the only time the key itself is shown.")
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/keys")
+      .addSuccess(listOf(ApiKeyView))
+      .annotate(OpenApi.Summary, "List API keys")
+      .annotate(OpenApi.Description, "Admin only. Keys are listed by prefix, never in full.")
+  )
   .add(
     HttpApiEndpoint.del("revoke", "/keys/:id")
       .setPath(Schema.Struct({ id: ApiKeyId }))
       .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Revoke an API key")
+      .annotate(OpenApi.Description, "Admin only.")
   )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "API keys of the caller's organization.") {}

@@ -1,4 +1,4 @@
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Campaign, CampaignId, CampaignStatus, Money, Product, ProductId } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "./Security.js"
@@ -43,31 +43,77 @@ const CampaignPath = Schema.Struct({ id: CampaignId })
 const ProductPath = Schema.Struct({ id: ProductId })
 
 export class CampaignsApi extends HttpApiGroup.make("campaigns")
-  .add(HttpApiEndpoint.post("create", "/campaigns").setPayload(CampaignInput).addSuccess(Campaign, { status: 201 }))
-  .add(HttpApiEndpoint.get("list", "/campaigns").setUrlParams(PageParams).addSuccess(pageOf(Campaign)))
-  .add(HttpApiEndpoint.get("get", "/campaigns/:id").setPath(CampaignPath).addSuccess(Campaign))
+  .add(
+    HttpApiEndpoint.post("create", "/campaigns")
+      .setPayload(CampaignInput)
+      .addSuccess(Campaign, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a campaign")
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/campaigns")
+      .setUrlParams(PageParams)
+      .addSuccess(pageOf(Campaign))
+      .annotate(OpenApi.Summary, "List campaigns")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/campaigns/:id")
+      .setPath(CampaignPath)
+      .addSuccess(Campaign)
+      .annotate(OpenApi.Summary, "Get a campaign")
+  )
   .add(
     HttpApiEndpoint.patch("update", "/campaigns/:id")
       .setPath(CampaignPath)
       .setHeaders(IfMatchHeaders)
       .setPayload(CampaignUpdate)
       .addSuccess(Campaign)
+      .annotate(OpenApi.Summary, "Update a campaign")
+      .annotate(OpenApi.Description, "Needs If-Match (or `version` in the body); a stale version gets 412.")
   )
-  .add(HttpApiEndpoint.del("delete", "/campaigns/:id").setPath(CampaignPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.del("delete", "/campaigns/:id")
+      .setPath(CampaignPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a campaign")
+  )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "Marketing campaigns.") {}
 
 export class ProductsApi extends HttpApiGroup.make("products")
-  .add(HttpApiEndpoint.post("create", "/products").setPayload(ProductInput).addSuccess(Product, { status: 201 }))
-  .add(HttpApiEndpoint.get("list", "/products").setUrlParams(PageParams).addSuccess(pageOf(Product)))
-  .add(HttpApiEndpoint.get("get", "/products/:id").setPath(ProductPath).addSuccess(Product))
+  .add(
+    HttpApiEndpoint.post("create", "/products")
+      .setPayload(ProductInput)
+      .addSuccess(Product, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a product")
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/products")
+      .setUrlParams(PageParams)
+      .addSuccess(pageOf(Product))
+      .annotate(OpenApi.Summary, "List products")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/products/:id")
+      .setPath(ProductPath)
+      .addSuccess(Product)
+      .annotate(OpenApi.Summary, "Get a product")
+  )
   .add(
     HttpApiEndpoint.patch("update", "/products/:id")
       .setPath(ProductPath)
       .setHeaders(IfMatchHeaders)
       .setPayload(ProductUpdate)
       .addSuccess(Product)
+      .annotate(OpenApi.Summary, "Update a product")
+      .annotate(OpenApi.Description, "Needs If-Match (or `version` in the body); a stale version gets 412.")
   )
-  .add(HttpApiEndpoint.del("delete", "/products/:id").setPath(ProductPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.del("delete", "/products/:id")
+      .setPath(ProductPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a product")
+  )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "The organization's products.") {}

@@ -1,4 +1,4 @@
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Activity, ActivityKind, Contact, ContactFields, ContactId, EmailStatus, LeadId } from "@leadforge/domain"
 import { Schema } from "effect"
 import { FieldError } from "./Problems.js"
@@ -54,28 +54,45 @@ export class ContactsApi extends HttpApiGroup.make("contacts")
       .setPath(LeadPath)
       .setPayload(ContactFields.annotations(reportAll))
       .addSuccess(Contact, { status: 201 })
+      .annotate(OpenApi.Summary, "Add a contact to a lead")
   )
-  .add(HttpApiEndpoint.get("list", "/leads/:leadId/contacts").setPath(LeadPath).addSuccess(listOf(Contact)))
-  .add(HttpApiEndpoint.get("get", "/leads/:leadId/contacts/:contactId").setPath(ContactPath).addSuccess(Contact))
+  .add(
+    HttpApiEndpoint.get("list", "/leads/:leadId/contacts")
+      .setPath(LeadPath)
+      .addSuccess(listOf(Contact))
+      .annotate(OpenApi.Summary, "List a lead's contacts")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/leads/:leadId/contacts/:contactId")
+      .setPath(ContactPath)
+      .addSuccess(Contact)
+      .annotate(OpenApi.Summary, "Get a contact")
+  )
   .add(
     HttpApiEndpoint.patch("update", "/leads/:leadId/contacts/:contactId")
       .setPath(ContactPath)
       .setHeaders(IfMatchHeaders)
       .setPayload(ContactUpdate)
       .addSuccess(Contact)
+      .annotate(OpenApi.Summary, "Update a contact")
+      .annotate(OpenApi.Description, "If-Match (or `version` in the body) is optional; a stale version gets 412.")
   )
   .add(
     HttpApiEndpoint.del("delete", "/leads/:leadId/contacts/:contactId")
       .setPath(ContactPath)
       .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a contact")
   )
   .add(
     HttpApiEndpoint.post("validate", "/contacts/validate")
       .setPayload(ValidateContactsRequest)
       .addSuccess(listOf(ContactValidationResult))
+      .annotate(OpenApi.Summary, "Validate contacts")
+      .annotate(OpenApi.Description, "Validates and normalizes a batch of contacts without storing them.")
   )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "People at a lead's company, and validation of contact details.") {}
 
 export class ActivitiesApi extends HttpApiGroup.make("activities")
   .add(
@@ -83,7 +100,17 @@ export class ActivitiesApi extends HttpApiGroup.make("activities")
       .setPath(LeadPath)
       .setPayload(ActivityInput)
       .addSuccess(Activity, { status: 201 })
+      .annotate(OpenApi.Summary, "Record an activity")
   )
-  .add(HttpApiEndpoint.get("list", "/leads/:leadId/activities").setPath(LeadPath).addSuccess(listOf(Activity)))
+  .add(
+    HttpApiEndpoint.get("list", "/leads/:leadId/activities")
+      .setPath(LeadPath)
+      .addSuccess(listOf(Activity))
+      .annotate(OpenApi.Summary, "List a lead's activities")
+  )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(
+    OpenApi.Description,
+    "What happened with a lead (emails, meetings, calls, notes): the engagement signal for scoring."
+  ) {}

@@ -27,10 +27,22 @@ export class ServerStatus extends Schema.Class<ServerStatus>("ServerStatus")({
 }) {}
 
 export class HealthApi extends HttpApiGroup.make("health", { topLevel: true })
-  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(Unhealthy))
+  .add(
+    HttpApiEndpoint.get("health", "/health")
+      .addSuccess(Health)
+      .addError(Unhealthy)
+      .annotate(OpenApi.Summary, "Check health")
+      .annotate(OpenApi.Description, "200 when healthy or degraded, 503 when the database is down.")
+  )
   .annotate(OpenApi.Description, "Liveness and dependencies; no authentication.") {}
 
 export class SystemApi extends HttpApiGroup.make("system")
-  .add(HttpApiEndpoint.get("status", "/status").addSuccess(ServerStatus))
+  .add(
+    HttpApiEndpoint.get("status", "/status")
+      .addSuccess(ServerStatus)
+      .annotate(OpenApi.Summary, "Get server status")
+      .annotate(OpenApi.Description, "Version, environment, uptime, configured adapters and migration level.")
+  )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "The running server.") {}

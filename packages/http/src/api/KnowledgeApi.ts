@@ -82,18 +82,62 @@ const SimilarParams = Schema.Struct({
 }).annotations(strict)
 
 export class KnowledgeApi extends HttpApiGroup.make("knowledge")
-  .add(HttpApiEndpoint.post("ingest", "/knowledge").setPayload(KnowledgeInput).addSuccess(Ingested, { status: 201 }))
-  .add(HttpApiEndpoint.get("list", "/knowledge").addSuccess(listOf(KnowledgeDocSummary)))
-  .add(HttpApiEndpoint.get("get", "/knowledge/:id").setPath(DocPath).addSuccess(KnowledgeDoc))
-  .add(HttpApiEndpoint.del("delete", "/knowledge/:id").setPath(DocPath).addSuccess(HttpApiSchema.NoContent))
-  .add(HttpApiEndpoint.post("reindex", "/knowledge/reindex").addSuccess(Reindexed))
-  .add(HttpApiEndpoint.post("search", "/search").setPayload(SearchInputBody).addSuccess(SearchResults))
-  .add(HttpApiEndpoint.get("searchQuery", "/search").setUrlParams(SearchParams).addSuccess(SearchResults))
+  .add(
+    HttpApiEndpoint.post("ingest", "/knowledge")
+      .setPayload(KnowledgeInput)
+      .addSuccess(Ingested, { status: 201 })
+      .annotate(OpenApi.Summary, "Add a document")
+      .annotate(
+        OpenApi.Description,
+        "Stores the text, splits it into chunks and indexes them; the same text again is unchanged."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/knowledge")
+      .addSuccess(listOf(KnowledgeDocSummary))
+      .annotate(OpenApi.Summary, "List documents")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/knowledge/:id")
+      .setPath(DocPath)
+      .addSuccess(KnowledgeDoc)
+      .annotate(OpenApi.Summary, "Get a document")
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/knowledge/:id")
+      .setPath(DocPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a document")
+  )
+  .add(
+    HttpApiEndpoint.post("reindex", "/knowledge/reindex")
+      .addSuccess(Reindexed)
+      .annotate(OpenApi.Summary, "Rebuild the index")
+      .annotate(
+        OpenApi.Description,
+        "Admin only. Re-embeds every document chunk and lead of the organization into the vector index."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("search", "/search")
+      .setPayload(SearchInputBody)
+      .addSuccess(SearchResults)
+      .annotate(OpenApi.Summary, "Search the knowledge base")
+      .annotate(OpenApi.Description, "Hybrid (vector and full-text), vector-only or text-only search over chunks.")
+  )
+  .add(
+    HttpApiEndpoint.get("searchQuery", "/search")
+      .setUrlParams(SearchParams)
+      .addSuccess(SearchResults)
+      .annotate(OpenApi.Summary, "Search the knowledge base (query parameters)")
+      .annotate(OpenApi.Description, "The same search as POST /search, so read-only keys can search too.")
+  )
   .add(
     HttpApiEndpoint.get("similar", "/leads/:id/similar")
       .setPath(LeadPath)
       .setUrlParams(SimilarParams)
       .addSuccess(listOf(SimilarLead))
+      .annotate(OpenApi.Summary, "Find similar leads")
   )
   .middleware(Authentication)
   .prefix("/api/v1")

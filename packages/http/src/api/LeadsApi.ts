@@ -44,31 +44,58 @@ export class LeadsApi extends HttpApiGroup.make("leads")
     HttpApiEndpoint.post("create", "/leads")
       .setPayload(LeadFields.annotations(reportAll))
       .addSuccess(Lead, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a lead")
   )
-  .add(HttpApiEndpoint.get("list", "/leads").setUrlParams(LeadListParams).addSuccess(LeadPage))
-  .add(HttpApiEndpoint.get("get", "/leads/:id").setPath(LeadPath).addSuccess(Lead))
+  .add(
+    HttpApiEndpoint.get("list", "/leads")
+      .setUrlParams(LeadListParams)
+      .addSuccess(LeadPage)
+      .annotate(OpenApi.Summary, "List leads")
+      .annotate(
+        OpenApi.Description,
+        "Keyset pages: pass `nextCursor` back as `cursor`; pages neither skip nor repeat rows under inserts."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/leads/:id").setPath(LeadPath).addSuccess(Lead).annotate(OpenApi.Summary, "Get a lead")
+  )
   .add(
     HttpApiEndpoint.patch("update", "/leads/:id")
       .setPath(LeadPath)
       .setHeaders(IfMatchHeaders)
       .setPayload(LeadUpdate)
       .addSuccess(Lead)
+      .annotate(OpenApi.Summary, "Update a lead")
       .annotate(OpenApi.Description, "Needs If-Match (or `version` in the body); a stale version gets 412.")
   )
-  .add(HttpApiEndpoint.del("delete", "/leads/:id").setPath(LeadPath).addSuccess(HttpApiSchema.NoContent))
+  .add(
+    HttpApiEndpoint.del("delete", "/leads/:id")
+      .setPath(LeadPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a lead")
+  )
   .add(
     HttpApiEndpoint.post("changeStatus", "/leads/:id/status")
       .setPath(LeadPath)
       .setPayload(StatusChange)
       .addSuccess(Lead)
+      .annotate(OpenApi.Summary, "Change a lead's status")
   )
-  .add(HttpApiEndpoint.post("rescore", "/leads/:id/rescore").setPath(LeadPath).addSuccess(Rescored))
+  .add(
+    HttpApiEndpoint.post("rescore", "/leads/:id/rescore")
+      .setPath(LeadPath)
+      .addSuccess(Rescored)
+      .annotate(OpenApi.Summary, "Rescore a lead")
+      .annotate(OpenApi.Description, "Recomputes the score and returns it with the full explanation.")
+  )
   .add(
     HttpApiEndpoint.post("merge", "/leads/:id/merge")
       .setPath(LeadPath)
       .setPayload(MergeRequest)
       .addSuccess(MergeResult)
+      .annotate(OpenApi.Summary, "Merge two leads")
       .annotate(OpenApi.Description, "Merges sourceId into this lead; dryRun returns the plan and writes nothing.")
   )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "Companies being qualified: create, filter, score, change status and merge.") {}

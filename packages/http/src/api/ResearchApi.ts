@@ -113,6 +113,7 @@ export class EnrichmentApi extends HttpApiGroup.make("enrichment")
     HttpApiEndpoint.post("enrich", "/leads/:id/enrich")
       .setPath(LeadPath)
       .addSuccess(Enrichment)
+      .annotate(OpenApi.Summary, "Enrich a lead")
       .annotate(
         OpenApi.Description,
         "Asks the model for industry, employee range, funding stage, location, a summary and an AI-adoption score, " +
@@ -121,27 +122,40 @@ export class EnrichmentApi extends HttpApiGroup.make("enrichment")
       )
   )
   .middleware(Authentication)
-  .prefix("/api/v1") {}
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "Enrichment of a lead by a language model, citing its evidence.") {}
 
 export class ResearchApi extends HttpApiGroup.make("research")
   .add(
     HttpApiEndpoint.post("submit", "/research")
       .setPayload(ResearchInput)
       .addSuccess(ResearchTask, { status: 202 })
+      .annotate(OpenApi.Summary, "Submit a research task")
       .annotate(OpenApi.Description, `Queues a research task; a worker runs it. ${NEEDS_MODEL}`)
   )
-  .add(HttpApiEndpoint.get("list", "/research").setUrlParams(ResearchListParams).addSuccess(ResearchPage))
+  .add(
+    HttpApiEndpoint.get("list", "/research")
+      .setUrlParams(ResearchListParams)
+      .addSuccess(ResearchPage)
+      .annotate(OpenApi.Summary, "List research tasks")
+  )
   .add(
     HttpApiEndpoint.get("get", "/research/:id")
       .setPath(TaskPath)
       .setUrlParams(ResearchGetParams)
       .addSuccess(ResearchTask)
       .addSuccess(ResearchTaskPending, { status: 202 })
+      .annotate(OpenApi.Summary, "Get a research task")
+      .annotate(
+        OpenApi.Description,
+        "With `?wait=`, holds the request until the task finishes (200) or the wait ends (202)."
+      )
   )
   .add(
     HttpApiEndpoint.post("cancel", "/research/:id/cancel")
       .setPath(TaskPath)
       .addSuccess(ResearchTask)
+      .annotate(OpenApi.Summary, "Cancel a research task")
       .annotate(OpenApi.Description, "Cancels a queued or running task; a finished task is returned unchanged.")
   )
   .middleware(Authentication)
