@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import { ApiKeyId, ApiKeyRepository, audit, Role } from "@leadforge/domain"
-import { issueKey } from "@leadforge/http"
+import { issueKey } from "@leadforge/http/keys"
 import { Effect, Redacted } from "effect"
 import { withDatabase } from "../Database.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"

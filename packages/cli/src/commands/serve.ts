@@ -1,5 +1,4 @@
 import { Command, Options } from "@effect/cli"
-import { serve } from "@leadforge/http"
 import { Config, Effect, Layer, Option } from "effect"
 
 export const serveCommand = Command.make(
@@ -20,6 +19,8 @@ export const serveCommand = Command.make(
       const host = Option.isSome(args.host)
         ? args.host.value
         : yield* Config.withDefault(Config.string("HOST"), "0.0.0.0")
+      // loaded on demand: the server (and its API docs bundle) would add a second and 40 MB to every other command
+      const { serve } = yield* Effect.promise(() => import("@leadforge/http"))
       return yield* Layer.launch(serve({ port, host }))
     })
 ).pipe(
