@@ -219,5 +219,6 @@ export const contactHandler = (organizationId: OrganizationId) =>
     write: (batch, options) =>
       Effect.flatMap(SqlClient.SqlClient, (sql) =>
         sql.withTransaction(writeContactBatch(organizationId, batch, options))
-      )
+      ),
+    analyze: Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ANALYZE contacts`)
   }) satisfies ImportHandler<PreparedContact, unknown>

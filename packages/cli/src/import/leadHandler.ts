@@ -1,3 +1,4 @@
+import * as SqlClient from "@effect/sql/SqlClient"
 import { PgPool } from "@leadforge/adapters/postgres"
 import type { OrganizationId } from "@leadforge/domain"
 import { Effect, Option } from "effect"
@@ -18,5 +19,6 @@ export const leadHandler = (organizationId: OrganizationId) =>
         Option.isSome(pool)
           ? writeLeadBatchCopy(pool.value, organizationId, batch, options)
           : writeLeadBatch(organizationId, batch, options)
-      ).pipe(Effect.map((counts) => ({ counts, issues: [] })))
+      ).pipe(Effect.map((counts) => ({ counts, issues: [] }))),
+    analyze: Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ANALYZE leads`)
   }) satisfies ImportHandler<PreparedLead, unknown>

@@ -4,6 +4,7 @@ import { Effect, Either, Stream } from "effect"
 import { CommandFailed, UsageError } from "../commands/shared.js"
 import { type HeaderMapper, type ImportType, isBlank } from "./mapping.js"
 import { makeRejectionReport } from "./report.js"
+import { SeenKeys } from "./SeenKeys.js"
 import { type InputFormat, isUnreadable, openSource, type SourceItem } from "./source.js"
 import type { RowIssue } from "./values.js"
 
@@ -31,6 +32,12 @@ export interface ImportHandler<P, R> {
     batch: ReadonlyArray<P>,
     options: { readonly dryRun: boolean; readonly overwrite: boolean; readonly now: Date }
   ) => Effect.Effect<{ readonly counts: Counts; readonly issues: ReadonlyArray<RowIssue> }, unknown, R>
+  /**
+   * Refreshes the planner's statistics of the tables the batches look records up in. Without it a table loaded from
+   * empty keeps the statistics of an empty table (PGlite has no autovacuum; Postgres's may lag), and the lookups fall
+   * back to scanning the whole organization: 1.4 s a batch at 580k rows instead of 3 ms.
+   */
+  readonly analyze: Effect.Effect<void, unknown, R>
 }
 
 export interface ImportOptions {
@@ -107,7 +114,7 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
     })
     const now = new Date()
     const started = Date.now()
-    const firstRowOf = new Map<string, number>()
+    const seen = new SeenKeys()
     const report = makeRejectionReport({
       json: options.json,
       errorsPath: options.errorsPath,
@@ -156,7 +163,7 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
           continue
         }
         const key = handler.identity(result.right)
-        const first = firstRowOf.get(key)
+        const first = seen.firstRowOr(key, item.row)
         if (first !== undefined) {
           issues.push({
             row: item.row,
@@ -167,12 +174,14 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
           rejectedRows++
           continue
         }
-        firstRowOf.set(key, item.row)
         prepared.push(result.right)
       }
       return { prepared, issues, rows: items.length, rejectedRows }
     }
 
+    // ANALYZE after 1k, 2k, 4k, 8k… inserted rows: about 20 times for a million, each well under a second
+    let analyzedAt = 0
+    let inserted = 0
     const write = (batch: PreparedBatch<P>) =>
       Effect.gen(function* () {
         const { counts, issues } = yield* handler.write(batch.prepared, {
@@ -184,6 +193,11 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
         yield* report.add([...batch.issues, ...issues].sort((a, b) => a.row - b.row))
         totals.rows += batch.rows
         totals.inserted += counts.inserted
+        inserted += counts.inserted
+        if (!options.dryRun && inserted - analyzedAt >= Math.max(1_000, analyzedAt)) {
+          analyzedAt = inserted
+          yield* handler.analyze
+        }
         totals.updated += counts.updated
         totals.unchanged += counts.unchanged
         totals.rejected += batch.rejectedRows + rejectedByWriter
