@@ -166,14 +166,10 @@ export const run = async () => {
     // Leadforge: the CSV through the CLI, every row parsed, validated, normalized, scored and merged by identity.
     const importUrl = await freshDatabase(url, "leadforge_bench_import", baseEnv)
     await timed(process.execPath, [bin, "migrate"], { ...baseEnv, DATABASE_URL: importUrl })
-    const imported = await timed(
-      process.execPath,
-      [bin, "import", csv, "--type", "leads", "--batch-size", "5000", "--json"],
-      {
-        ...baseEnv,
-        DATABASE_URL: importUrl
-      }
-    )
+    const imported = await timed(process.execPath, [bin, "import", csv, "--type", "leads", "--json"], {
+      ...baseEnv,
+      DATABASE_URL: importUrl
+    })
     const summary = JSON.parse(imported.stdout.trim().split("\n").at(-1)!)
     if (summary.inserted !== rows) throw new Error(`expected ${rows} inserted, got ${JSON.stringify(summary)}`)
 
