@@ -1,6 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgCopy, type PgPool } from "@leadforge/adapters/postgres"
+import { SqlErrors } from "@leadforge/adapters/sql"
 import {
   CurrentScoringModel,
   Lead,
@@ -201,12 +202,13 @@ const planBatch = (
   Effect.gen(function* () {
     const model = yield* CurrentScoringModel
     const counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 }
-    const rows: Array<LeadColumns> = []
+    const inserts: Array<LeadColumns> = []
+    const updates: Array<LeadColumns> = []
     for (const prepared of batch) {
       const stored = existing.get(prepared.identityKey)
       if (stored === undefined) {
         const score = scoreLead(scoringInputOf(prepared.lead, [], []), model, options.now)
-        rows.push(scoredColumns(prepared.lead, prepared.identityKey, score))
+        inserts.push(scoredColumns(prepared.lead, prepared.identityKey, score))
         counts.inserted++
         continue
       }
@@ -216,10 +218,10 @@ const planBatch = (
         continue
       }
       const score = yield* scoreOf(merged)
-      rows.push(scoredColumns(merged, prepared.identityKey, score))
+      updates.push(scoredColumns(merged, prepared.identityKey, score))
       counts.updated++
     }
-    return { counts, rows }
+    return { counts, inserts, updates }
   })
 
 const onConflict = `ON CONFLICT (organization_id, identity_key) DO UPDATE SET ${UPDATABLE.map((column) => `${column} = EXCLUDED.${column}`).join(", ")}`
@@ -242,7 +244,8 @@ export const writeLeadBatch = (
       WHERE organization_id = ${organizationId} AND identity_key IN ${sql.in(batch.map((p) => p.identityKey))}
       FOR UPDATE`
     const existing = new Map(existingRows.map((row) => [String(row.identityKey), leadOfRow(row)]))
-    const { counts, rows } = yield* planBatch(batch, existing, options)
+    const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
+    const rows = [...inserts, ...updates]
     if (!options.dryRun && rows.length > 0) {
       // a statement carries at most 65,535 parameters: 2,000 rows of 25 columns each
       for (let start = 0; start < rows.length; start += 2_000) {
@@ -260,8 +263,11 @@ const columnList = COLUMNS.join(", ")
 
 /**
  * The PostgreSQL fast path of writeLeadBatch, on one pooled connection in one transaction: the stored leads with the
- * batch's identities are read and locked, the batch is planned exactly as above, its rows are streamed with COPY into
- * a session-local staging table, and merged with one INSERT … SELECT … ON CONFLICT.
+ * batch's identities are read and locked, and the batch is planned exactly as above. New leads are streamed with COPY
+ * straight into `leads`; changed ones with COPY into a session-local staging table, merged with one
+ * INSERT … SELECT … ON CONFLICT. If another writer inserted one of the new identities in the meantime, the COPY fails
+ * with a unique violation, the transaction rolls back, and the batch is planned again and written entirely through
+ * the staging table.
  */
 export const writeLeadBatchCopy = (
   pool: Context.Tag.Service<typeof PgPool>,
@@ -269,32 +275,48 @@ export const writeLeadBatchCopy = (
   batch: ReadonlyArray<PreparedLead>,
   options: { readonly overwrite: boolean; readonly dryRun: boolean; readonly now: Date }
 ) =>
+  copyBatch(pool, organizationId, batch, options, true).pipe(
+    Effect.catchIf(
+      (error): error is SqlError => error instanceof SqlError && SqlErrors.isUniqueViolation(error),
+      () => copyBatch(pool, organizationId, batch, options, false)
+    ),
+    Effect.withSpan("import.writeLeadBatchCopy", { attributes: { rows: batch.length } })
+  )
+
+const copyBatch = (
+  pool: Context.Tag.Service<typeof PgPool>,
+  organizationId: OrganizationId,
+  batch: ReadonlyArray<PreparedLead>,
+  options: { readonly overwrite: boolean; readonly dryRun: boolean; readonly now: Date },
+  direct: boolean
+) =>
   PgCopy.withTransaction(pool, (query, client) =>
     Effect.gen(function* () {
+      const copy = (statement: string, rows: ReadonlyArray<LeadColumns>) =>
+        Effect.tryPromise({
+          try: () => PgCopy.copyFromText(client, statement, PgCopy.copyPayload(rows.map((row) => Object.values(row)))),
+          catch: (cause) => new SqlError({ cause, message: "COPY of the import's rows failed" })
+        })
       if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 }
       const existingRows = yield* query(
         "SELECT * FROM leads WHERE organization_id = $1 AND identity_key = ANY($2::text[]) FOR UPDATE",
         [organizationId, batch.map((p) => p.identityKey)]
       )
       const existing = new Map(existingRows.map((row) => [String(row.identity_key), leadOfRow(camelKeys(row))]))
-      const { counts, rows } = yield* planBatch(batch, existing, options)
-      if (options.dryRun || rows.length === 0) return counts
-      yield* query(
-        `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS SELECT ${columnList} FROM leads WITH NO DATA`
-      )
-      yield* Effect.tryPromise({
-        try: () =>
-          PgCopy.copyFromText(
-            client,
-            `COPY ${STAGE} (${columnList}) FROM STDIN`,
-            PgCopy.copyPayload(rows.map((row) => Object.values(row)))
-          ),
-        catch: (cause) => new SqlError({ cause, message: "COPY into the import staging table failed" })
-      })
-      yield* query(`INSERT INTO leads (${columnList}) SELECT ${columnList} FROM ${STAGE} ${onConflict}`)
+      const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
+      if (options.dryRun) return counts
+      if (direct && inserts.length > 0) yield* copy(`COPY leads (${columnList}) FROM STDIN`, inserts)
+      const staged = direct ? updates : [...inserts, ...updates]
+      if (staged.length > 0) {
+        yield* query(
+          `CREATE TEMP TABLE IF NOT EXISTS ${STAGE} ON COMMIT DELETE ROWS AS SELECT ${columnList} FROM leads WITH NO DATA`
+        )
+        yield* copy(`COPY ${STAGE} (${columnList}) FROM STDIN`, staged)
+        yield* query(`INSERT INTO leads (${columnList}) SELECT ${columnList} FROM ${STAGE} ${onConflict}`)
+      }
       return counts
     })
-  ).pipe(Effect.withSpan("import.writeLeadBatchCopy", { attributes: { rows: batch.length } }))
+  )
 
 const camelKeys = (row: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
