@@ -1,9 +1,11 @@
 import * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import { PgliteDatabase } from "@leadforge/adapters/pglite"
 import { PgPool } from "@leadforge/adapters/postgres"
 import type { OrganizationId } from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import { type PreparedLead, prepareLead } from "./leadRows.js"
-import { writeLeadBatch, writeLeadBatchCopy } from "./leadWriter.js"
+import { PGLITE_COPY_NEW, writeLeadBatch, writeLeadBatchCopy } from "./leadWriter.js"
 import type { ImportHandler } from "./runImport.js"
 
 /** Leads: on PostgreSQL each batch goes through COPY and a staging table; elsewhere through one INSERT per batch. */
@@ -15,10 +17,19 @@ export const leadHandler = (organizationId: OrganizationId) =>
     identity: (prepared) => prepared.identityKey,
     rowOf: (prepared) => prepared.row,
     write: (batch, options) =>
-      Effect.flatMap(Effect.serviceOption(PgPool), (pool) =>
-        Option.isSome(pool)
-          ? writeLeadBatchCopy(pool.value, organizationId, batch, options)
-          : writeLeadBatch(organizationId, batch, options)
-      ).pipe(Effect.map((counts) => ({ counts, issues: [] }))),
+      Effect.gen(function* () {
+        const pool = yield* Effect.serviceOption(PgPool)
+        if (Option.isSome(pool)) return yield* writeLeadBatchCopy(pool.value, organizationId, batch, options)
+        const pglite = yield* Effect.serviceOption(PgliteDatabase)
+        // Inside the batch's transaction, which holds PGlite's one connection: the blob COPY runs in it directly.
+        const copyNew = Option.isSome(pglite)
+          ? (payload: string) =>
+              Effect.tryPromise({
+                try: () => pglite.value.query(PGLITE_COPY_NEW, [], { blob: new Blob([payload]) }),
+                catch: (cause) => new SqlError({ cause, message: "COPY of the import's new leads failed" })
+              }).pipe(Effect.asVoid)
+          : undefined
+        return yield* writeLeadBatch(organizationId, batch, options, copyNew)
+      }).pipe(Effect.map((counts) => ({ counts, issues: [] }))),
     analyze: Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ANALYZE leads`)
   }) satisfies ImportHandler<PreparedLead, unknown>

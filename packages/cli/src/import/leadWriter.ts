@@ -234,7 +234,9 @@ const onConflict = `ON CONFLICT (organization_id, identity_key) DO UPDATE SET ${
 export const writeLeadBatch = (
   organizationId: OrganizationId,
   batch: ReadonlyArray<PreparedLead>,
-  options: { readonly overwrite: boolean; readonly dryRun: boolean; readonly now: Date }
+  options: { readonly overwrite: boolean; readonly dryRun: boolean; readonly now: Date },
+  /** Streams new rows into `leads` inside the batch's transaction (PGlite: COPY from a blob); else INSERT. */
+  copyNew?: (payload: string) => Effect.Effect<void, SqlError>
 ) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -245,7 +247,10 @@ export const writeLeadBatch = (
       FOR UPDATE`
     const existing = new Map(existingRows.map((row) => [String(row.identityKey), leadOfRow(row)]))
     const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
-    const rows = [...inserts, ...updates]
+    if (!options.dryRun && copyNew !== undefined && inserts.length > 0) {
+      yield* copyNew(PgCopy.copyPayload(inserts.map((row) => Object.values(row))))
+    }
+    const rows = copyNew === undefined ? [...inserts, ...updates] : updates
     if (!options.dryRun && rows.length > 0) {
       // a statement carries at most 65,535 parameters: 2,000 rows of 25 columns each
       for (let start = 0; start < rows.length; start += 2_000) {
@@ -260,6 +265,9 @@ export const writeLeadBatch = (
 
 const STAGE = "leadforge_import_leads"
 const columnList = COLUMNS.join(", ")
+
+/** The COPY statement PGlite reads a blob with (`/dev/blob` is its name for the blob passed with the query). */
+export const PGLITE_COPY_NEW = `COPY leads (${columnList}) FROM '/dev/blob'`
 
 /**
  * The PostgreSQL fast path of writeLeadBatch, on one pooled connection in one transaction: the stored leads with the
