@@ -36,6 +36,7 @@ const ANSWER = "Forklifts are made by many firms; Acme is one of them."
 const received: Array<Received> = []
 let groq: http.Server | undefined
 let groqUrl = ""
+let hungOnce = false
 
 beforeAll(async () => {
   const server = http.createServer((req, res) => {
@@ -48,6 +49,11 @@ beforeAll(async () => {
       const system = body.messages?.find((m) => m.role === "system")?.content ?? ""
       const user = body.messages?.find((m) => m.role === "user")?.content ?? ""
       received.push({ path: req.url ?? "", authorization: req.headers.authorization, system, user })
+      // the first request about "hang once" never gets an answer: its worker is killed while waiting for it
+      if (user.includes("hang once") && !hungOnce) {
+        hungOnce = true
+        return
+      }
       const content = system.includes("enriching a sales lead") ? ENRICHMENT : ANSWER
       res.writeHead(200, { "content-type": "application/json" }).end(
         JSON.stringify({
@@ -184,6 +190,49 @@ describe("leadforge research with a model (local Groq-compatible server)", () =>
 })
 
 describe.runIf(process.env.DATABASE_URL)("leadforge worker on PostgreSQL", () => {
+  it(
+    "a worker killed with SIGKILL mid-task leaves its lease; another worker takes the task over and finishes it",
+    async () => {
+      const db = await freshPostgres(process.env.DATABASE_URL!)
+      const { DATABASE_URL: _url, LEADFORGE_DATA_DIR: _dir, ...base } = process.env
+      const env = { DATABASE_URL: db.url, GROQ_API_KEY: "test", GROQ_BASE_URL: groqUrl }
+      const startWorker = () =>
+        spawn(process.execPath, [bin, "worker", "--lease-seconds", "2"], {
+          cwd: root,
+          env: { ...base, NO_COLOR: "1", ...env }
+        })
+      const status = async (id: string) => ndjson((await runCli(["research", "status", id, "--json"], env)).stdout)[0]
+      try {
+        const queued = await runCli(["research", "run", "--kind", "query", "--query", "hang once", "--json"], env)
+        expect(queued.code, queued.stderr).toBe(0)
+        const id = String(ndjson(queued.stdout)[0]?.id)
+
+        const first = startWorker()
+        const firstExit = new Promise<void>((resolve) => first.on("close", () => resolve()))
+        for (let i = 0; i < 200 && !hungOnce; i++) await new Promise((r) => setTimeout(r, 100))
+        expect(hungOnce).toBe(true)
+        expect((await status(id))?.status).toBe("running")
+        first.kill("SIGKILL")
+        await firstExit
+
+        const second = startWorker()
+        const secondExit = new Promise<void>((resolve) => second.on("close", () => resolve()))
+        let task = await status(id)
+        for (let i = 0; i < 200 && task?.status !== "succeeded"; i++) {
+          await new Promise((r) => setTimeout(r, 250))
+          task = await status(id)
+        }
+        second.kill("SIGTERM")
+        await secondExit
+        expect(task).toMatchObject({ status: "succeeded", attempts: 2 })
+        expect(received.filter((r) => r.user.includes("hang once"))).toHaveLength(2)
+      } finally {
+        await db.drop()
+      }
+    },
+    SLOW
+  )
+
   it(
     "runs tasks queued by another process and stops on SIGTERM",
     async () => {

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { newWorkerId, runResearchWorker } from "@leadforge/adapters/worker"
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { withLeadIndex } from "./knowledge.js"
 import { withModel, withStore } from "./research.js"
 import { UsageError } from "./shared.js"
@@ -11,6 +11,12 @@ export const workerCommand = Command.make(
     concurrency: Options.integer("concurrency").pipe(
       Options.withDescription("Tasks this worker runs at once (1-64, default 1)"),
       Options.withDefault(1)
+    ),
+    leaseSeconds: Options.integer("lease-seconds").pipe(
+      Options.withDescription(
+        "How long a claimed task stays this worker's without a heartbeat (renewed every third of it); a task of a worker that died is taken over after this (1-3600, default 30)"
+      ),
+      Options.withDefault(30)
     )
   },
   (args) =>
@@ -18,13 +24,20 @@ export const workerCommand = Command.make(
       if (args.concurrency < 1 || args.concurrency > 64) {
         return yield* new UsageError({ message: "--concurrency must be from 1 to 64" })
       }
+      if (args.leaseSeconds < 1 || args.leaseSeconds > 3600) {
+        return yield* new UsageError({ message: "--lease-seconds must be from 1 to 3600" })
+      }
       const workerId = newWorkerId()
       yield* Effect.sync(() =>
         process.stderr.write(
           `research worker ${workerId} running ${args.concurrency} at a time; stop it with Ctrl-C (SIGINT) or SIGTERM\n`
         )
       )
-      return yield* runResearchWorker({ workerId, concurrency: args.concurrency })
+      return yield* runResearchWorker({
+        workerId,
+        concurrency: args.concurrency,
+        lease: Duration.seconds(args.leaseSeconds)
+      })
     }).pipe(withLeadIndex, withStore, withModel)
 ).pipe(
   Command.withDescription(
