@@ -1,5 +1,5 @@
 import { PgPool } from "@leadforge/adapters/postgres"
-import { Lead, newId, Organization, OrganizationRepository } from "@leadforge/domain"
+import { FieldProvenance, Lead, newId, Organization, OrganizationRepository } from "@leadforge/domain"
 import { Arbitrary, Effect, Either, FastCheck, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { postgresPersistence, resolvePostgres } from "../../packages/adapters/test/support/databases.js"
@@ -37,6 +37,23 @@ describe("the import's row encoding", () => {
       }),
       { numRuns: 300 }
     )
+  })
+
+  it("serializes only the provenance's own fields, even when the map inherits enumerable ones", () => {
+    const lead = FastCheck.sample(Arbitrary.make(Lead), { seed: 7, numRuns: 1 })[0]!
+    const entry = new FieldProvenance({
+      origin: "import",
+      confidence: 80,
+      observedAt: new Date("2026-01-01T00:00:00Z")
+    })
+    // what `record["__proto__"] = entry` leaves behind (fast-check's dictionaries produce it): for…in sees origin,
+    // confidence and observedAt as fields too
+    const provenance = Object.setPrototypeOf({ constructor: entry }, entry) as Lead["provenance"]
+    const odd = new Lead({ ...lead, provenance }, { disableValidation: true })
+    expect(JSON.parse(leadColumns(odd, "k").provenance ?? "null")).toEqual({
+      constructor: { origin: "import", confidence: 80, observedAt: "2026-01-01T00:00:00.000Z" }
+    })
+    expect(parsedJson(leadColumns(odd, "k"))).toEqual(fromEncoding(odd, "k"))
   })
 
   it("has exactly one COPY column per value, in the same order", () => {

@@ -56,8 +56,8 @@ const json = (value: unknown): string | null => (value === null || value === und
 const provenanceJson = (provenance: Lead["provenance"]): string => {
   let out = "{"
   let first = true
-  for (const field in provenance) {
-    const entry = provenance[field]!
+  // own entries only (a field may be named like an Object.prototype member, even "__proto__")
+  for (const [field, entry] of Object.entries(provenance)) {
     let encoded = entryJson.get(entry)
     if (encoded === undefined) {
       encoded = JSON.stringify(entry)
@@ -133,26 +133,17 @@ export const COLUMNS = [
   "version"
 ] as const
 
-const UPDATABLE = [
-  "company_name",
-  "domain",
-  "website",
-  "industry",
-  "employee_count",
-  "funding_stage",
-  "location",
-  "ai_adoption_score",
-  "lead_score",
-  "grade",
-  "source",
-  "tags",
-  "product_interests",
-  "notes",
-  "confidence",
-  "provenance",
-  "updated_at",
-  "version"
-]
+/** What an import's upsert may change on a stored lead: everything but identity, workflow and creation. */
+const KEPT_ON_UPDATE = new Set([
+  "id",
+  "organization_id",
+  "identity_key",
+  "status",
+  "owner_id",
+  "next_follow_up_at",
+  "created_at"
+])
+const UPDATABLE = COLUMNS.filter((column) => !KEPT_ON_UPDATE.has(column))
 
 /**
  * The merge policy of an import: without `overwrite`, the domain's planMerge over the row's fields (a value fills
