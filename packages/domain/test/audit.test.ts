@@ -111,7 +111,8 @@ describe("redactPII", () => {
   it("leaves no email address or phone number anywhere", () => {
     FastCheck.assert(
       FastCheck.property(
-        FastCheck.emailAddress(),
+        // a local part made of the mask character ("*@a.aa" → "***@a.aa") cannot be told from its mask
+        FastCheck.emailAddress().filter((email) => !email.slice(0, email.lastIndexOf("@")).includes("*")),
         phoneArb,
         FastCheck.string({ maxLength: 10 }).map((s) => s.replace(/[\d@]/g, "")),
         (email, phone, filler) => {
@@ -137,6 +138,7 @@ describe("redactPII", () => {
 
   it("masks in a readable form and keeps dates, UUIDs and plain numbers", () => {
     expect(redactPII({ a: "mail jane.doe@acme.com" }).a).toBe("mail j***@acme.com")
+    expect(redactPII({ a: "mail j@acme.com" }).a).toBe("mail ***@acme.com")
     const kept =
       "2026-11-23T14:30:10.000Z, 2026-11-23 14:30, 123e4567-e89b-12d3-a456-426614174000, 42 employees, 1500000 rows, 3.14159265"
     expect(redactPII([kept])).toEqual([kept])

@@ -117,9 +117,10 @@ const PHONE_CANDIDATE = /(?<![\w+.-])(?:\+|\(\+?)?\d[\d\s().-]*\d(?![\w-])/g
 const ISO_DATE_START = /^\d{4}-\d{2}-\d{2}/
 const DECIMAL = /^\d+(?:\.\d+)?$/
 
+/** `j***@acme.com`; a one-character local part is masked whole (its first character would be all of it). */
 const maskEmail = (email: string): string => {
   const at = email.lastIndexOf("@")
-  return `${email[0]}***${email.slice(at)}`
+  return `${at > 1 ? email[0] : ""}***${email.slice(at)}`
 }
 
 /**
