@@ -143,7 +143,7 @@ const insertColumns = [
 const INSERT_SQL = `INSERT INTO "leads" (${insertColumns.map((c) => `"${c}"`).join(",")}) VALUES (${insertColumns
   .map((_, i) => `$${i + 1}`)
   .join(",")}) ON CONFLICT DO NOTHING RETURNING id`
-const FIND_SQL = "SELECT * FROM leads WHERE organization_id = $1 AND id = $2"
+const FIND_SQL = `SELECT ${insertColumns.join(", ")} FROM leads WHERE organization_id = $1 AND id = $2`
 
 /** What a hand-written data layer would send: the fields in column order, JSON columns as text. */
 const insertParams = (lead: Lead): Array<unknown> => [

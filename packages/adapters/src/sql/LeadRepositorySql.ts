@@ -1,23 +1,27 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as SqlSchema from "@effect/sql/SqlSchema"
 import type * as Statement from "@effect/sql/Statement"
-import type { LeadQuery } from "@leadforge/domain"
+import type { Lead, LeadQuery } from "@leadforge/domain"
 import {
   DuplicateLead,
-  Lead,
-  LeadId,
+  type LeadId,
   LeadNotFound,
   LeadRepository,
-  leadIdentity,
-  OrganizationId,
+  type OrganizationId,
   VersionConflict
 } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
-import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, fromRow, json } from "./rows.js"
+import { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, leadParams } from "./leadRow.js"
+import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
 
-const LeadRow = fromRow(Lead)
-const ByIdRequest = Schema.Struct({ organizationId: OrganizationId, id: LeadId })
+export { identityKeyOf } from "./leadRow.js"
+
+/** Constant statement texts (built once from LEAD_COLUMNS; every value goes in as a parameter). */
+const INSERT_LEAD =
+  `INSERT INTO leads (${LEAD_SELECT_LIST}) VALUES (${LEAD_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ` +
+  "ON CONFLICT DO NOTHING RETURNING id"
+const FIND_LEAD_BY_ID = `SELECT ${LEAD_SELECT_LIST} FROM leads WHERE organization_id = $1 AND id = $2`
+
 const ScoreCursor = Schema.Struct({ s: Schema.Int, id: CursorId })
 const CreatedCursor = Schema.Struct({ c: CursorTimestamp, id: CursorId })
 
@@ -27,50 +31,20 @@ const CreatedCursor = Schema.Struct({ c: CursorTimestamp, id: CursorId })
  */
 const traced = (name: string) => Effect.withSpan(name, { captureStackTrace: false })
 
-/** `domain:acme.com` / `name:acme`; a lead the rule cannot identify is only identical to itself. */
-export const identityKeyOf = (lead: Lead): string => leadIdentity(lead)?.key ?? `id:${lead.id}`
+/**
+ * Runs a statement without @effect/sql's own `sql.execute` span: on the hot paths the repository's span is the
+ * one span per call (it names the operation; the statement text is fixed), and a second span per statement cost
+ * about as much as the rest of the client's work.
+ */
+const untraced = Effect.withTracerEnabled(false)
 
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
-  /**
-   * The row for `lead`. A Lead is valid by construction, so its fields are written as they are (dates as ISO
-   * strings, jsonb columns as JSON text — what Schema.encode(Lead) would give) rather than re-validated.
-   */
-  const columns = (lead: Lead) => ({
-    id: lead.id,
-    organizationId: lead.organizationId,
-    identityKey: identityKeyOf(lead),
-    companyName: lead.companyName,
-    domain: lead.domain,
-    website: lead.website,
-    industry: lead.industry,
-    employeeCount: lead.employeeCount,
-    fundingStage: lead.fundingStage,
-    location: json(lead.location),
-    aiAdoptionScore: lead.aiAdoptionScore,
-    leadScore: lead.leadScore,
-    grade: lead.grade,
-    status: lead.status,
-    source: lead.source,
-    tags: json(lead.tags),
-    ownerId: lead.ownerId,
-    nextFollowUpAt: lead.nextFollowUpAt === null ? null : lead.nextFollowUpAt.toISOString(),
-    productInterests: json(lead.productInterests),
-    notes: lead.notes,
-    confidence: lead.confidence,
-    provenance: json(lead.provenance),
-    createdAt: lead.createdAt.toISOString(),
-    updatedAt: lead.updatedAt.toISOString(),
-    version: lead.version
-  })
-
-  const findOne = SqlSchema.findOne({
-    Request: ByIdRequest,
-    Result: LeadRow,
-    execute: ({ id, organizationId }) =>
-      sql`SELECT * FROM leads WHERE organization_id = ${organizationId} AND id = ${id}`
-  })
+  /** Reads rows as the driver returns them (snake_case) and maps them with leadFromRow. */
+  const select = sql.literal(LEAD_SELECT_LIST)
+  const leads = (statement: Statement.Statement<object>) =>
+    Effect.map(untraced(statement.withoutTransform), (rows) => (rows as ReadonlyArray<LeadRecord>).map(leadFromRow))
 
   /** The lead already holding `lead`'s identity or domain, other than `lead` itself. */
   const conflicting = (lead: Lead, identityKey: string) =>
@@ -86,27 +60,35 @@ export const make = Effect.gen(function* () {
       )
     )
 
-  const insert = Effect.fnUntraced(
-    function* (lead: Lead) {
-      const row = columns(lead)
-      const inserted = yield* sql<{ readonly id: string }>`
-      INSERT INTO leads ${sql.insert(row)} ON CONFLICT DO NOTHING RETURNING id`
-      if (inserted.length === 1) return lead
-      const duplicate = yield* conflicting(lead, row.identityKey)
-      if (Option.isSome(duplicate)) return yield* duplicate.value
-      // the id itself is taken: only possible for a retried insert of the same lead
-      return yield* new DuplicateLead({ existingLeadId: lead.id, identity: row.identityKey })
-    },
-    orUnavailable,
-    traced("LeadRepositorySql.insert")
-  )
+  /** A conflict (rare) is explained by a second statement; the common path is one statement and one span. */
+  const explainConflict = Effect.fnUntraced(function* (lead: Lead, identityKey: string) {
+    const duplicate = yield* conflicting(lead, identityKey)
+    if (Option.isSome(duplicate)) return yield* duplicate.value
+    // the id itself is taken: only possible for a retried insert of the same lead
+    return yield* new DuplicateLead({ existingLeadId: lead.id, identity: identityKey })
+  })
+
+  const insert = (lead: Lead) => {
+    const params = leadParams(lead)
+    return sql.unsafe<{ readonly id: string }>(INSERT_LEAD, params).withoutTransform.pipe(
+      untraced,
+      Effect.flatMap((inserted) =>
+        inserted.length === 1 ? Effect.succeed(lead) : untraced(explainConflict(lead, params[2] as string))
+      ),
+      orUnavailable,
+      traced("LeadRepositorySql.insert")
+    )
+  }
 
   const update = Effect.fnUntraced(
     function* (lead: Lead) {
-      const row = columns(lead)
-      const duplicate = yield* conflicting(lead, row.identityKey)
+      const params = leadParams(lead)
+      const duplicate = yield* conflicting(lead, params[2] as string)
       if (Option.isSome(duplicate)) return yield* duplicate.value
-      const { id: _id, organizationId: _org, createdAt: _created, ...changes } = row
+      const changes: Record<string, unknown> = {}
+      LEAD_COLUMNS.forEach((column, i) => {
+        if (column !== "id" && column !== "organization_id" && column !== "created_at") changes[column] = params[i]
+      })
       const updated = yield* sql<{ readonly id: string }>`
       UPDATE leads SET ${sql.update(changes)}
       WHERE organization_id = ${lead.organizationId} AND id = ${lead.id} AND version = ${lead.version - 1}
@@ -126,42 +108,25 @@ export const make = Effect.gen(function* () {
     traced("LeadRepositorySql.update")
   )
 
+  const first = (rows: ReadonlyArray<Lead>) => Option.fromNullable(rows[0])
+
   const findById = (organizationId: OrganizationId, id: LeadId) =>
-    findOne({ organizationId, id }).pipe(
-      Effect.catchTag("ParseError", Effect.die),
+    leads(sql.unsafe(FIND_LEAD_BY_ID, [organizationId, id])).pipe(
+      Effect.map(first),
       orUnavailable,
       traced("LeadRepositorySql.findById")
     )
 
-  const findByIdsQuery = SqlSchema.findAll({
-    Request: Schema.Struct({ organizationId: OrganizationId, ids: Schema.Array(LeadId) }),
-    Result: LeadRow,
-    execute: ({ ids, organizationId }) =>
-      sql`SELECT * FROM leads WHERE organization_id = ${organizationId} AND ${sql.in("id", ids)}`
-  })
-
   const findByIds = (organizationId: OrganizationId, ids: ReadonlyArray<LeadId>) =>
-    (ids.length === 0 ? Effect.succeed([]) : findByIdsQuery({ organizationId, ids })).pipe(
-      Effect.catchTag("ParseError", Effect.die),
-      orUnavailable,
-      traced("LeadRepositorySql.findByIds")
-    )
-
-  const findByIdentityQuery = SqlSchema.findOne({
-    Request: Schema.Struct({ organizationId: OrganizationId, identityKey: Schema.String }),
-    Result: LeadRow,
-    execute: ({ identityKey, organizationId }) =>
-      sql`SELECT * FROM leads WHERE organization_id = ${organizationId} AND identity_key = ${identityKey}`
-  })
+    (ids.length === 0
+      ? Effect.succeed([])
+      : leads(sql`SELECT ${select} FROM leads WHERE organization_id = ${organizationId} AND ${sql.in("id", ids)}`)
+    ).pipe(orUnavailable, traced("LeadRepositorySql.findByIds"))
 
   const findByIdentity = (organizationId: OrganizationId, identityKey: string) =>
-    findByIdentityQuery({ organizationId, identityKey }).pipe(
-      Effect.catchTag("ParseError", Effect.die),
-      orUnavailable,
-      traced("LeadRepositorySql.findByIdentity")
-    )
-
-  const decodeRows = Schema.decodeUnknown(Schema.Array(LeadRow))
+    leads(
+      sql`SELECT ${select} FROM leads WHERE organization_id = ${organizationId} AND identity_key = ${identityKey}`
+    ).pipe(Effect.map(first), orUnavailable, traced("LeadRepositorySql.findByIdentity"))
 
   const list = Effect.fnUntraced(
     function* (organizationId: OrganizationId, query: LeadQuery) {
@@ -195,19 +160,19 @@ export const make = Effect.gen(function* () {
         }
       }
       const order = byScore ? sql.literal("lead_score DESC, id") : sql.literal("created_at DESC, id")
-      const rows = yield* sql`SELECT * FROM leads WHERE ${sql.and(filters)} ORDER BY ${order} LIMIT ${limit + 1}`
-      const leads = yield* decodeRows(rows)
-      const items = leads.slice(0, limit)
+      const page = yield* leads(
+        sql`SELECT ${select} FROM leads WHERE ${sql.and(filters)} ORDER BY ${order} LIMIT ${limit + 1}`
+      )
+      const items = page.slice(0, limit)
       const last = items.at(-1)
       const nextCursor =
-        leads.length > limit && last !== undefined
+        page.length > limit && last !== undefined
           ? encodeCursor(
               byScore ? { s: last.leadScore, id: last.id } : { c: last.createdAt.toISOString(), id: last.id }
             )
           : null
       return { items, nextCursor }
     },
-    Effect.catchTag("ParseError", Effect.die),
     orUnavailable,
     traced("LeadRepositorySql.list")
   )
