@@ -13,9 +13,29 @@ export const sqlState = (error: SqlError): string | undefined => {
 
 export const isUniqueViolation = (error: SqlError): boolean => sqlState(error) === "23505"
 
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"])
+/** Node errno codes of a connection that cannot be made or was lost. */
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN"
+])
 
-/** Connection loss, timeouts, cancellations, resource exhaustion: the database cannot answer right now. */
+/**
+ * Connection loss, timeouts, cancellations, resource exhaustion: the database cannot answer right now.
+ * SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator intervention: 57014 statement timeout,
+ * 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now — starting up, shutting down or in
+ * recovery —, 57P05 idle session timeout), and single codes that mean "try again": lock_timeout (55P03),
+ * idle_in_transaction_session_timeout (25P03), serialization failure (40001), deadlock (40P01). The rest of
+ * class 55 (55000 object not in prerequisite state, 55006 object in use) is about the statement, not the
+ * server, so it stays a defect.
+ */
 export const isUnavailable = (error: SqlError): boolean => {
   const code = sqlState(error)
   if (code !== undefined) {
@@ -24,6 +44,8 @@ export const isUnavailable = (error: SqlError): boolean => {
       code.startsWith("08") || // connection exception
       code.startsWith("53") || // insufficient resources
       code.startsWith("57") || // operator intervention: statement timeout (57014), shutdown (57P01…)
+      code === "55P03" || // lock_not_available (lock_timeout)
+      code === "25P03" || // idle_in_transaction_session_timeout
       code === "40001" || // serialization failure
       code === "40P01" // deadlock
     )
