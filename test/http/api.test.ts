@@ -101,6 +101,11 @@ for (const backend of backends) {
       expect(created.status).toBe(201)
       expect(created.headers.get("etag")).toBe('"1"')
       const lead = await created.json()
+      const read = await raw(server, `/api/v1/leads/${lead.id}`, { key })
+      expect(read.status).toBe(200)
+      expect(read.headers.get("etag")).toBe('"1"')
+      expect(read.headers.get("content-type")).toBe("application/json")
+      expect(await read.json()).toEqual(lead)
       const patch = (headers: Record<string, string>) =>
         raw(server, `/api/v1/leads/${lead.id}`, {
           method: "PATCH",
