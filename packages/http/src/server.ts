@@ -8,7 +8,7 @@ import { LanguageModel } from "@leadforge/domain"
 import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { BadRequest, FieldError, problemBody, ServiceUnavailable } from "./api/Problems.js"
-import { AuthenticationLive, bootstrap } from "./http/ApiKeys.js"
+import { ApiKeyCacheLive, AuthenticationLive, bootstrap } from "./http/ApiKeys.js"
 import { AuditHttp, KeysHttp } from "./http/AuditHttp.js"
 import { CampaignsHttp, ProductsHttp } from "./http/CatalogHttp.js"
 import { ActivitiesHttp, ContactsHttp } from "./http/ContactsHttp.js"
@@ -193,7 +193,8 @@ export const ApiLive = HttpApiBuilder.api(LeadforgeApi).pipe(
   ]),
   Layer.provide(AuthenticationLive),
   Layer.provide(EdgeErrors),
-  Layer.provide(KnowledgeBackendLive)
+  Layer.provide(KnowledgeBackendLive),
+  Layer.provide(ApiKeyCacheLive)
 )
 
 /** `serve` runs research tasks too, when a model is configured (a server without one would fail every task). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto"
-import { HttpServerRequest } from "@effect/platform"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import {
   ApiKey,
   type ApiKeyId,
@@ -11,7 +11,7 @@ import {
   OrganizationRepository,
   type Role
 } from "@leadforge/domain"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import { Forbidden, problemBody, ServiceUnavailable, Unauthorized } from "../api/Problems.js"
 import { Authentication } from "../api/Security.js"
 
@@ -67,11 +67,56 @@ const unauthorized = (detail: string) => new Unauthorized(problemBody(401, { cod
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"])
 
+/**
+ * Active keys this process resolved recently, by hash, so that a request costs one database round trip (its own
+ * query) instead of two. An entry lives API_KEY_CACHE_SECONDS (default 5; 0 turns the cache off). Revoking a key
+ * through this server forgets it at once; a revocation made elsewhere (another server process, `leadforge keys
+ * revoke`) is honoured here within that TTL. Unknown and revoked keys are never remembered, so a new key works
+ * at once everywhere, and guessing keys cannot fill the memory.
+ */
+export class ApiKeyCache extends Context.Tag("@leadforge/http/ApiKeyCache")<
+  ApiKeyCache,
+  {
+    readonly get: (hash: string) => ApiKey | undefined
+    readonly remember: (hash: string, key: ApiKey) => void
+    readonly forget: (id: ApiKeyId) => void
+  }
+>() {}
+
+/** Entries at most: beyond that the oldest go first (a server has a handful of keys in use). */
+const CACHE_LIMIT = 10_000
+
+export const ApiKeyCacheLive = Layer.effect(
+  ApiKeyCache,
+  Effect.map(Config.withDefault(Config.number("API_KEY_CACHE_SECONDS"), 5), (seconds) => {
+    const ttl = Math.max(0, seconds) * 1_000
+    const entries = new Map<string, { readonly key: ApiKey; readonly until: number }>()
+    return ApiKeyCache.of({
+      get: (hash) => {
+        const entry = entries.get(hash)
+        if (entry === undefined) return undefined
+        if (Date.now() < entry.until) return entry.key
+        entries.delete(hash)
+        return undefined
+      },
+      remember: (hash, key) => {
+        if (ttl === 0) return
+        if (entries.size >= CACHE_LIMIT) entries.delete(entries.keys().next().value!)
+        entries.set(hash, { key, until: Date.now() + ttl })
+      },
+      forget: (id) => {
+        for (const [hash, entry] of entries) if (entry.key.id === id) entries.delete(hash)
+      }
+    })
+  })
+)
+
 /** Resolves the bearer key to its organization and role; viewers get 403 on anything but reads. */
 export const AuthenticationLive = Layer.effect(
   Authentication,
   Effect.gen(function* () {
     const keys = yield* ApiKeyRepository
+    const cache = yield* ApiKeyCache
     const touched = new Map<string, number>()
     /** Records last use at most once a minute per key, off the request path. */
     const touch = (key: ApiKey) => {
@@ -87,19 +132,24 @@ export const AuthenticationLive = Layer.effect(
           const raw = Redacted.value(token).trim()
           if (raw === "") return yield* unauthorized("send Authorization: Bearer <api key>")
           if (!KEY_PATTERN.test(raw)) return yield* unauthorized("the API key is malformed")
-          const found = yield* keys
-            .findActiveByHash(hashKey(raw))
-            .pipe(
-              Effect.catchTag("Unavailable", () =>
-                Effect.fail(
-                  new ServiceUnavailable(
-                    problemBody(503, { code: "unavailable", detail: "database is unavailable; retry later" })
+          const hash = hashKey(raw)
+          let key = cache.get(hash)
+          if (key === undefined) {
+            const found = yield* keys
+              .findActiveByHash(hash)
+              .pipe(
+                Effect.catchTag("Unavailable", () =>
+                  Effect.fail(
+                    new ServiceUnavailable(
+                      problemBody(503, { code: "unavailable", detail: "database is unavailable; retry later" })
+                    )
                   )
                 )
               )
-            )
-          if (Option.isNone(found)) return yield* unauthorized("the API key is unknown or revoked")
-          const key = found.value
+            if (Option.isNone(found)) return yield* unauthorized("the API key is unknown or revoked")
+            key = found.value
+            cache.remember(hash, key)
+          }
           const request = yield* HttpServerRequest.HttpServerRequest
           if (key.role === "viewer" && !READ_METHODS.has(request.method)) {
             return yield* new Forbidden(

@@ -5,7 +5,7 @@ import { LeadforgeApi } from "../Api.js"
 import { ApiKeyView, CreatedApiKey } from "../api/AuditApi.js"
 import { Forbidden, problemBody } from "../api/Problems.js"
 import { CurrentPrincipal } from "../api/Security.js"
-import { issueKey } from "./ApiKeys.js"
+import { ApiKeyCache, issueKey } from "./ApiKeys.js"
 import { useCaseContext } from "./context.js"
 import { mapDomainErrors, notFound } from "./problems.js"
 
@@ -64,6 +64,10 @@ export const KeysHttp = HttpApiBuilder.group(LeadforgeApi, "keys", (handlers) =>
       Effect.gen(function* () {
         const principal = yield* requireAdmin
         const revoked = yield* (yield* ApiKeyRepository).revoke(principal.organizationId, path.id, new Date())
+        // this server stops accepting the key at once (other processes within API_KEY_CACHE_SECONDS), also when
+        // it was revoked elsewhere first
+        const cache = yield* ApiKeyCache
+        cache.forget(path.id)
         if (!revoked) return yield* notFound("api_key", path.id)
         yield* audit(yield* useCaseContext, "delete", "api_key", path.id, {})
       }).pipe(mapDomainErrors)
