@@ -47,6 +47,12 @@ const camel = (row: Record<string, unknown>) =>
     Object.entries(row).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])
   )
 
+/** The columns LeadRepositorySql reads (every column but the generated `country` and `search_tsv`). */
+const LEAD_COLUMNS =
+  "id, organization_id, identity_key, company_name, domain, website, industry, employee_count, funding_stage, " +
+  "location, ai_adoption_score, lead_score, grade, status, source, tags, owner_id, next_follow_up_at, " +
+  "product_interests, notes, confidence, provenance, created_at, updated_at, version"
+
 /** The baseline: node:http + pg, same queries as the repositories, no framework. */
 const bareServer = (pool: PgPoolLike) =>
   http.createServer(async (req, res) => {
@@ -63,7 +69,10 @@ const bareServer = (pool: PgPoolLike) =>
       const match = /^\/api\/v1\/leads\/([0-9a-f-]{36})$/.exec(url.pathname)
       let body: unknown
       if (match !== null) {
-        const rows = await pool.query("SELECT * FROM leads WHERE organization_id = $1 AND id = $2", [org, match[1]])
+        const rows = await pool.query(`SELECT ${LEAD_COLUMNS} FROM leads WHERE organization_id = $1 AND id = $2`, [
+          org,
+          match[1]
+        ])
         if (rows.rowCount === 0) {
           res.writeHead(404).end()
           return
@@ -72,7 +81,7 @@ const bareServer = (pool: PgPoolLike) =>
       } else {
         const limit = Number(url.searchParams.get("limit") ?? 50)
         const rows = await pool.query(
-          "SELECT * FROM leads WHERE organization_id = $1 ORDER BY created_at DESC, id ASC LIMIT $2",
+          `SELECT ${LEAD_COLUMNS} FROM leads WHERE organization_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
           [org, limit + 1]
         )
         body = { items: rows.rows.slice(0, limit).map(camel), nextCursor: rows.rowCount! > limit ? "x" : null }
