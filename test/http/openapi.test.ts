@@ -33,15 +33,9 @@ describe("GET /openapi.json", () => {
     // Nothing may reach the network while linting: no remote ruleset, no remote $ref.
     const fetchSpy = vi.spyOn(globalThis, "fetch")
     try {
-      // The built-in `recommended` ruleset, with nothing loaded from a file or the network.
-      const config = await createConfig({
-        extends: ["recommended"],
-        rules: {
-          // The project has not chosen a license (no LICENSE file, none in the root package.json), and the document
-          // must not claim one nobody granted. Turn this back on with `license` in LeadforgeApi's annotations.
-          "info-license": "off"
-        }
-      })
+      // The built-in `recommended` ruleset as it is (info-license included: the project is MIT, see LICENSE), with
+      // nothing loaded from a file or the network.
+      const config = await createConfig({ extends: ["recommended"] })
       const problems = await lintFromString({
         source,
         absoluteRef: `${server.baseUrl}/openapi.json`,
@@ -49,6 +43,7 @@ describe("GET /openapi.json", () => {
         externalRefResolver: new OfflineResolver()
       })
       expect(problems.map(describeProblem)).toEqual([])
+      expect(JSON.parse(source).info.license).toEqual({ name: "MIT", url: "https://opensource.org/licenses/MIT" })
       expect(fetchSpy).not.toHaveBeenCalled()
     } finally {
       fetchSpy.mockRestore()

@@ -56,6 +56,7 @@ export class LeadforgeApi extends HttpApi.make("leadforge")
       description:
         "Leads, contacts, activities and audit. Errors are RFC 9457 problem+json with a stable `code`. " +
         "Every /api/v1 route needs `Authorization: Bearer lf_…`.",
+      license: { name: "MIT", url: "https://opensource.org/licenses/MIT" },
       // Relative to where this document is served, so it holds for any host and port the server is started on.
       servers: [{ url: "/", description: "The server that serves this document" }]
     })
