@@ -205,13 +205,14 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
       })
 
     yield* Stream.fromAsyncIterable(
-      source.records,
+      source.batches(options.batchSize),
       (error) =>
         new CommandFailed({ message: `cannot read ${options.path}: ${(error as Error).message ?? String(error)}` })
     ).pipe(
-      Stream.tap((item) => (headerChecked ? Effect.void : checkHeader(item))),
-      Stream.grouped(options.batchSize),
-      Stream.map((chunk) => prepare(Array.from(chunk))),
+      // the header is checked on the first batch, before any row of it is validated
+      Stream.mapEffect((items) =>
+        Effect.map(headerChecked || items.length === 0 ? Effect.void : checkHeader(items[0]!), () => prepare(items))
+      ),
       Stream.buffer({ capacity: 1 }),
       Stream.runForEach(write),
       Effect.ensuring(
