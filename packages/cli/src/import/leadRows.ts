@@ -1,5 +1,5 @@
 import {
-  buildLead,
+  buildDecodedLead,
   decodeLeadFields,
   type Lead,
   LeadFields,
@@ -91,7 +91,7 @@ export const prepareLead = (
     if (!present.includes("domain")) present.push("domain")
   }
   if (country) present.push("location")
-  const built = buildLead(
+  const built = buildDecodedLead(
     {
       id: newId<LeadId>(),
       organizationId,
