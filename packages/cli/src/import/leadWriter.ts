@@ -63,12 +63,30 @@ const provenanceJson = (provenance: Lead["provenance"]): string => {
       encoded = JSON.stringify(entry)
       entryJson.set(entry, encoded)
     }
-    out += `${first ? "" : ","}${JSON.stringify(field)}:${encoded}`
+    let name = fieldJson.get(field)
+    if (name === undefined) {
+      name = JSON.stringify(field)
+      fieldJson.set(field, name)
+    }
+    out += `${first ? "" : ","}${name}:${encoded}`
     first = false
   }
   return `${out}}`
 }
 const entryJson = new WeakMap<object, string>()
+const fieldJson = new Map<string, string>()
+
+/** ISO 8601 of a date; an import stamps every row with the same one, so the last one is remembered. */
+const isoOf = (date: Date): string => {
+  const time = date.getTime()
+  if (time !== lastTime || Number.isNaN(time)) {
+    lastTime = time
+    lastIso = date.toISOString()
+  }
+  return lastIso
+}
+let lastTime = Number.NaN
+let lastIso = ""
 
 /**
  * A lead as the values of its `leads` row (camelCase keys, in COLUMNS order): what Schema.encode gives, written out
@@ -97,8 +115,8 @@ export const leadColumns = (lead: Lead, identityKey: string) => ({
   notes: lead.notes,
   confidence: lead.confidence,
   provenance: provenanceJson(lead.provenance),
-  createdAt: lead.createdAt.toISOString(),
-  updatedAt: lead.updatedAt.toISOString(),
+  createdAt: isoOf(lead.createdAt),
+  updatedAt: isoOf(lead.updatedAt),
   version: lead.version
 })
 
