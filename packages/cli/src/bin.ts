@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ValidationError } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Effect, Exit, Option } from "effect"
 import { run } from "./Cli.js"
 import { EXIT } from "./exitCodes.js"

@@ -1,4 +1,6 @@
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { DEFAULT_EMBEDDING_DIMENSION, Embedder, Unavailable } from "@leadforge/domain"
 import { Config, Duration, Effect, Layer, Option, type Redacted, Schedule, Schema } from "effect"
 

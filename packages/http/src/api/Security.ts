@@ -1,4 +1,6 @@
-import { HttpApiMiddleware, HttpApiSecurity, OpenApi } from "@effect/platform"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
 import type { ApiKeyId, OrganizationId, Role } from "@leadforge/domain"
 import { Context, Schema } from "effect"
 import { Forbidden, ServiceUnavailable, Unauthorized } from "./Problems.js"
