@@ -7,7 +7,7 @@ import {
   VectorIndexSpec
 } from "@leadforge/domain"
 import type { QdrantClient } from "@qdrant/js-client-rest"
-import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Effect, Layer, Option, Redacted, Ref } from "effect"
 
 export interface QdrantOptions {
   readonly url: string
@@ -20,6 +20,27 @@ export interface QdrantOptions {
   /** Seconds per request. */
   readonly timeout?: number
 }
+
+/**
+ * Like Effect.cached, but only a success is kept: after a failure (Qdrant not up yet, a network blip) the next
+ * caller tries again instead of getting the first failure forever. Concurrent first callers wait for one attempt.
+ */
+const cachedSuccess = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const cell = yield* Ref.make(Option.none<A>())
+    const permit = yield* Effect.makeSemaphore(1)
+    const attempt = Effect.flatMap(
+      Ref.get(cell),
+      Option.match({
+        onSome: (a) => Effect.succeed(a),
+        onNone: () => Effect.tap(effect, (a) => Ref.set(cell, Option.some(a)))
+      })
+    )
+    return Effect.flatMap(
+      Ref.get(cell),
+      Option.match({ onSome: (a) => Effect.succeed(a), onNone: () => permit.withPermits(1)(attempt) })
+    )
+  })
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -58,7 +79,7 @@ export const make = (spec: VectorIndexSpec, options: QdrantOptions) =>
           catch: (error) => new Unavailable({ service, reason: `${what}: ${describe(error)}` })
         })
       )
-    const client = yield* Effect.cached(
+    const client = yield* cachedSuccess(
       Effect.tryPromise({
         try: async () => {
           const { QdrantClient } = await import("@qdrant/js-client-rest")
@@ -72,7 +93,7 @@ export const make = (spec: VectorIndexSpec, options: QdrantOptions) =>
         catch: (error) => new Unavailable({ service, reason: `client: ${describe(error)}` })
       })
     )
-    const ensureCollection = yield* Effect.cached(
+    const ensureCollection = yield* cachedSuccess(
       Effect.gen(function* () {
         const exists = yield* call("collectionExists", (c) => c.collectionExists(collection))
         if (!exists.exists) {
