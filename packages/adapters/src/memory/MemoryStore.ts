@@ -12,11 +12,11 @@ import type {
   Product,
   ResearchTask,
   User,
-  VectorChunk,
-  VectorPoint
+  VectorChunk
 } from "@leadforge/domain"
 import { FieldIssue, ValidationFailed } from "@leadforge/domain"
 import { Context, Effect, HashMap, Layer, Ref } from "effect"
+import type { VectorSegment } from "./VectorSegment.js"
 
 /** Every in-memory table, as persistent maps so a snapshot is just the current value. */
 export interface Tables {
@@ -28,7 +28,8 @@ export interface Tables {
     string,
     { readonly doc: KnowledgeDoc; readonly chunks: ReadonlyArray<VectorChunk> }
   >
-  readonly vectors: HashMap.HashMap<string, VectorPoint>
+  /** One segment per vector index and organization (`<index>/<organizationId>`). */
+  readonly vectors: HashMap.HashMap<string, VectorSegment>
   readonly tasks: HashMap.HashMap<string, ResearchTask>
   readonly organizations: HashMap.HashMap<string, Organization>
   readonly users: HashMap.HashMap<string, User>

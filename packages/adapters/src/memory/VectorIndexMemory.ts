@@ -1,101 +1,71 @@
-import {
-  IndexMismatch,
-  type VectorFilter,
-  type VectorHit,
-  VectorIndex,
-  VectorIndexSpec,
-  type VectorPoint
-} from "@leadforge/domain"
-import { Effect, HashMap, Layer, Ref } from "effect"
+import { IndexMismatch, VectorIndex, VectorIndexSpec } from "@leadforge/domain"
+import { Effect, HashMap, Layer, Option, Ref } from "effect"
 import { MemoryStore } from "./MemoryStore.js"
+import { VectorSegment } from "./VectorSegment.js"
 
-const matches = (point: VectorPoint, filter: VectorFilter): boolean =>
-  point.organizationId === filter.organizationId &&
-  (filter.documentId === undefined || point.payload.documentId === filter.documentId) &&
-  (filter.leadId === undefined || point.payload.leadId === filter.leadId) &&
-  (filter.kind === undefined || point.payload.kind === filter.kind)
-
-const norm = (v: ReadonlyArray<number>): number => {
-  let n = 0
-  for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!
-  return Math.sqrt(n)
-}
-
-const before = (a: VectorHit, b: VectorHit) => a.score > b.score || (a.score === b.score && a.id < b.id)
-
-/** The k best matches in one pass, keeping a small sorted buffer instead of sorting every candidate. */
-const topK = (
-  query: ReadonlyArray<number>,
-  k: number,
-  filter: VectorFilter,
-  points: Iterable<VectorPoint>
-): ReadonlyArray<VectorHit> => {
-  if (k === 0) return []
-  const qn = norm(query)
-  const best: Array<VectorHit> = []
-  for (const p of points) {
-    if (!matches(p, filter)) continue
-    let dot = 0
-    let pn = 0
-    const v = p.vector
-    for (let i = 0; i < v.length; i++) {
-      dot += query[i]! * v[i]!
-      pn += v[i]! * v[i]!
-    }
-    const score = qn === 0 || pn === 0 ? 0 : dot / (qn * Math.sqrt(pn))
-    const hit = { id: p.id, score, payload: p.payload }
-    if (best.length === k && !before(hit, best[k - 1]!)) continue
-    let at = best.length === k ? k - 1 : best.length
-    while (at > 0 && before(hit, best[at - 1]!)) {
-      best[at] = best[at - 1]!
-      at--
-    }
-    best[at] = hit
-  }
-  return best
-}
-
-/** Exact (brute-force) cosine search; fine for embedded collections and tests. */
+/**
+ * Exact (brute-force) cosine search. Each organization's vectors are one VectorSegment in the store's `vectors`
+ * table: unit vectors packed in a Float32Array and scanned with a dot product into a bounded heap, so a search
+ * over 100k chunks is one pass over contiguous memory. Segments are immutable snapshots (new rows are appended
+ * to storage they share), so TransactorMemory's snapshot and restore stay a Ref get and set.
+ */
 export const makeVectorIndexMemory = (spec: VectorIndexSpec): Layer.Layer<VectorIndex, never, MemoryStore> =>
   Layer.effect(
     VectorIndex,
     Effect.gen(function* () {
       const { tables } = yield* MemoryStore
-      const checkDimension = (vector: ReadonlyArray<number>) =>
-        vector.length === spec.dimension
+      const checkDimension = (length: number) =>
+        length === spec.dimension
           ? Effect.void
           : Effect.fail(
               new IndexMismatch({
                 index: spec.name,
                 expected: `dimension ${spec.dimension}`,
-                actual: `dimension ${vector.length}`
+                actual: `dimension ${length}`
               })
             )
-      const key = (point: { readonly organizationId: string; readonly id: string }) =>
-        `${point.organizationId}/${point.id}`
+      const key = (organizationId: string) => `${spec.name}/${organizationId}`
+      const segmentOf = (vectors: HashMap.HashMap<string, VectorSegment>, organizationId: string) =>
+        Option.getOrElse(HashMap.get(vectors, key(organizationId)), () => VectorSegment.empty(spec.dimension))
+      const update = (organizationId: string, f: (segment: VectorSegment) => VectorSegment) =>
+        Ref.update(tables, (t) => {
+          const before = segmentOf(t.vectors, organizationId)
+          const after = f(before)
+          return after === before ? t : { ...t, vectors: HashMap.set(t.vectors, key(organizationId), after) }
+        })
+
       return VectorIndex.of({
         spec,
         upsert: (points) =>
-          Effect.forEach(points, (p) => checkDimension(p.vector), { discard: true }).pipe(
-            Effect.zipRight(
-              Ref.update(tables, (t) => ({
-                ...t,
-                vectors: points.reduce((acc, p) => HashMap.set(acc, key(p), p), t.vectors)
-              }))
+          Effect.gen(function* () {
+            for (const p of points) yield* checkDimension(p.vector.length)
+            const byOrganization = new Map<string, Array<(typeof points)[number]>>()
+            for (const p of points) {
+              const group = byOrganization.get(p.organizationId)
+              if (group === undefined) byOrganization.set(p.organizationId, [p])
+              else group.push(p)
+            }
+            for (const [organizationId, group] of byOrganization) {
+              yield* update(organizationId, (segment) => segment.upsert(group))
+            }
+          }).pipe(Effect.withSpan("VectorIndexMemory.upsert", { attributes: { points: points.length } })),
+        delete: (filter) => {
+          const ids = filter.ids === undefined ? undefined : new Set(filter.ids)
+          return update(filter.organizationId, (segment) =>
+            segment.remove(
+              (id, payload) =>
+                (ids === undefined || ids.has(id)) &&
+                (filter.documentId === undefined || payload.documentId === filter.documentId) &&
+                (filter.leadId === undefined || payload.leadId === filter.leadId) &&
+                (filter.kind === undefined || payload.kind === filter.kind)
             )
-          ),
-        delete: (filter) =>
-          Ref.update(tables, (t) => ({
-            ...t,
-            vectors: HashMap.filter(
-              t.vectors,
-              (p) => !(matches(p, filter) && (filter.ids === undefined || filter.ids.includes(p.id)))
-            )
-          })),
+          ).pipe(Effect.withSpan("VectorIndexMemory.delete"))
+        },
         search: (vector, k, filter) =>
-          checkDimension(vector).pipe(
+          checkDimension(vector.length).pipe(
             Effect.zipRight(Ref.get(tables)),
-            Effect.map((t) => topK(vector, Math.max(0, Math.floor(k)), filter, HashMap.values(t.vectors)))
+            Effect.map((t) => segmentOf(t.vectors, filter.organizationId).search(vector, Math.floor(k), filter)),
+            Effect.withSpan("VectorIndexMemory.search", { attributes: { k } })
           )
       })
     })
