@@ -144,6 +144,34 @@ export const vectorIndexContract = (it: Vitest.MethodsNonLive<VectorIndex>) => {
     })
   )
 
+  it.effect("a bulk load returns its result and keeps its points; a batch repeating an id keeps the last", () =>
+    Effect.gen(function* () {
+      const index = yield* VectorIndex
+      const org = newId<OrganizationId>()
+      const vectors = randomUnitVectors(30, CONTRACT_DIMENSION, 11)
+      const points = vectors.map((v) => point(org, v))
+      const loaded = yield* index.bulkLoad(
+        Effect.as(
+          Effect.forEach([points.slice(0, 10), points.slice(10)], (batch) => index.upsert(batch), { discard: true }),
+          "done"
+        )
+      )
+      expect(loaded).toBe("done")
+      const hits = yield* index.search(vectors[17]!, 3, { organizationId: org })
+      expect(hits[0]!.id).toBe(points[17]!.id)
+      const twice = point(org, axis(0), { kind: "chunk", documentId: "first" })
+      yield* index.upsert([twice, { ...twice, vector: axis(1), payload: { kind: "chunk", documentId: "last" } }])
+      const again = yield* index.search(axis(1), 1, { organizationId: org, documentId: "last" })
+      expect(again.map((h) => h.id)).toEqual([twice.id])
+      expect(yield* index.search(axis(0), 5, { organizationId: org, documentId: "first" })).toEqual([])
+      const failed = yield* Effect.flip(
+        index.bulkLoad(Effect.zipRight(index.upsert([point(org, axis(2))]), Effect.fail("load failed" as const)))
+      )
+      expect(failed).toBe("load failed")
+      expect((yield* index.search(axis(2), 1, { organizationId: org }))[0]!.score).toBeCloseTo(1, 4)
+    })
+  )
+
   it.effect("rejects vectors of another dimension with IndexMismatch", () =>
     Effect.gen(function* () {
       const index = yield* VectorIndex

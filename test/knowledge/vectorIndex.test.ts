@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { EmbedderHashing } from "@leadforge/adapters/embeddings"
 import { MemoryStoreLive, makeVectorIndexMemory } from "@leadforge/adapters/memory"
+import { PgliteDatabase } from "@leadforge/adapters/pglite"
 import { VectorIndexFromEnv, VectorIndexPgvector, VectorIndexQdrant } from "@leadforge/adapters/vector"
 import { IndexMismatch, newId, type OrganizationId, VectorIndex } from "@leadforge/domain"
 import { ConfigProvider, Effect, Exit, Layer, Option, Redacted } from "effect"
@@ -10,7 +11,7 @@ import {
   resolvePostgres
 } from "../../packages/adapters/test/support/databases.js"
 import { dockerAvailable, spec } from "./support.js"
-import { CONTRACT_DIMENSION, vectorIndexContract } from "./vectorIndex.contract.js"
+import { CONTRACT_DIMENSION, randomUnitVectors, vectorIndexContract } from "./vectorIndex.contract.js"
 
 /** The little of testcontainers this file uses (it resolves from packages/adapters, not from the root). */
 interface StartedContainer {
@@ -45,6 +46,80 @@ describe("on one PGlite database", () => {
     it.layer(VectorIndexPgvector.layer(spec("contract_exact", CONTRACT_DIMENSION, "test-16"), { exact: true }), {
       timeout: 60_000
     })("VectorIndex contract: pgvector on PGlite (exact scan)", vectorIndexContract)
+
+    it.effect(
+      "a large bulk load drops the HNSW index, builds it once at the end and analyzes; open rebuilds a lost one",
+      () =>
+        Effect.gen(function* () {
+          const db = yield* PgliteDatabase
+          const query = <A>(text: string, params: Array<unknown> = []) =>
+            Effect.promise(() => db.query<A>(text, params)).pipe(Effect.map((r) => r.rows))
+          const table = "leadforge_vectors_bulk_load"
+          const hnswExists = query<{ n: number }>("SELECT count(*)::int AS n FROM pg_class WHERE relname = $1", [
+            `${table}_hnsw`
+          ]).pipe(Effect.map((rows) => rows[0]!.n === 1))
+          const bulkSpec = spec("bulk_load", CONTRACT_DIMENSION, "test-16")
+          const index = yield* VectorIndexPgvector.make(bulkSpec)
+          expect(yield* hnswExists).toBe(true)
+          const org = newId<OrganizationId>()
+          const vectors = randomUnitVectors(3_000, CONTRACT_DIMENSION, 5)
+          const points = vectors.map((vector) => ({
+            id: newId(),
+            organizationId: org,
+            vector,
+            payload: { kind: "chunk" }
+          }))
+          const indexed: Array<boolean> = []
+          yield* index.bulkLoad(
+            Effect.forEach(
+              [points.slice(0, 1_000), points.slice(1_000, 2_500), points.slice(2_500)],
+              (batch) =>
+                Effect.zipRight(
+                  index.upsert(batch),
+                  Effect.flatMap(hnswExists, (e) => Effect.sync(() => indexed.push(e)))
+                ),
+              { discard: true }
+            )
+          )
+          // kept while the load was small, dropped before the batch that took it past 2,000 rows
+          expect(indexed).toEqual([true, false, false])
+          expect(yield* hnswExists).toBe(true)
+          const stats = yield* query<{ n: number }>("SELECT reltuples::float8 AS n FROM pg_class WHERE relname = $1", [
+            table
+          ])
+          expect(Number(stats[0]!.n)).toBe(3_000)
+          const plan = yield* query<Record<string, string>>(
+            `EXPLAIN SELECT id FROM ${table} WHERE organization_id = $1 ORDER BY embedding <=> $2::vector LIMIT 10`,
+            [org, VectorIndexPgvector.vectorLiteral(vectors[0]!)]
+          )
+          expect(plan.map((row) => Object.values(row).join(" ")).join("\n")).toContain(`${table}_hnsw`)
+          for (const i of [0, 1_500, 2_999]) {
+            expect((yield* index.search(vectors[i]!, 1, { organizationId: org }))[0]!.id).toBe(points[i]!.id)
+          }
+
+          // a load that fails still leaves the index built, with what it wrote
+          const more = randomUnitVectors(2_500, CONTRACT_DIMENSION, 6).map((vector) => ({
+            id: newId(),
+            organizationId: org,
+            vector,
+            payload: { kind: "lead" }
+          }))
+          const failure = yield* Effect.flip(
+            index.bulkLoad(Effect.zipRight(index.upsert(more), Effect.fail("embedder down" as const)))
+          )
+          expect(failure).toBe("embedder down")
+          expect(yield* hnswExists).toBe(true)
+          expect((yield* index.search(more[7]!.vector, 1, { organizationId: org, kind: "lead" }))[0]!.id).toBe(
+            more[7]!.id
+          )
+
+          // a process that died mid-load left no index: the next open builds it
+          yield* query(`DROP INDEX ${table}_hnsw`)
+          const reopened = yield* VectorIndexPgvector.make(bulkSpec)
+          expect(yield* hnswExists).toBe(true)
+          expect((yield* reopened.search(vectors[42]!, 1, { organizationId: org }))[0]!.id).toBe(points[42]!.id)
+        })
+    )
 
     it.effect("VectorIndexFromEnv picks pgvector without QDRANT_URL, with the embedder's spec", () =>
       Effect.gen(function* () {

@@ -66,7 +66,8 @@ export const makeVectorIndexMemory = (spec: VectorIndexSpec): Layer.Layer<Vector
             Effect.zipRight(Ref.get(tables)),
             Effect.map((t) => segmentOf(t.vectors, filter.organizationId).search(vector, Math.floor(k), filter)),
             Effect.withSpan("VectorIndexMemory.search", { attributes: { k } })
-          )
+          ),
+        bulkLoad: (load) => load
       })
     })
   )

@@ -212,7 +212,9 @@ export const make = (spec: VectorIndexSpec, options: QdrantOptions) =>
               }
             }
           })
-        }).pipe(Effect.withSpan("VectorIndexQdrant.search"))
+        }).pipe(Effect.withSpan("VectorIndexQdrant.search")),
+      // Qdrant indexes segments in the background as they fill: a bulk load needs nothing special
+      bulkLoad: (load) => load
     })
   })
 

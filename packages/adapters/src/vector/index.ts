@@ -28,6 +28,6 @@ export const VectorIndexFromEnv = Layer.unwrapEffect(
     >
     return Option.isSome(qdrant)
       ? (VectorIndexQdrant.layerConfig(spec) as Chosen)
-      : (VectorIndexPgvector.layer(spec) as Chosen)
+      : (VectorIndexPgvector.layerConfig(spec) as Chosen)
   })
 )

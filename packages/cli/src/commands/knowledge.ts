@@ -12,7 +12,7 @@ import {
   KnowledgeDocId,
   LeadId,
   listDocuments,
-  type VectorIndex
+  VectorIndex
 } from "@leadforge/domain"
 import { Effect, Layer, Option } from "effect"
 import { withDatabase } from "../Database.js"
@@ -121,35 +121,46 @@ const add = Command.make(
   (args) =>
     Effect.gen(function* () {
       const ctx = yield* contextFor(args.org)
-      let failed = 0
-      for (const file of args.files) {
-        const result = yield* Effect.gen(function* () {
-          const text = yield* readText(file)
-          const contentType = contentTypeOf(file)
-          return yield* ingestDocument(ctx, {
-            title: titleOf(file, text, contentType),
-            text,
-            contentType,
-            ...(Option.isSome(args.sourceUrl) ? { sourceUrl: args.sourceUrl.value } : {}),
-            ...(Option.isSome(args.lead) ? { leadId: args.lead.value } : {})
-          })
-        }).pipe(Effect.either)
-        if (result._tag === "Left") {
-          const error = result.left
-          // a bad file is reported and skipped; the index or the database failing stops the command
-          if (!PER_FILE.has(error._tag)) return yield* Effect.fail(error)
-          failed++
-          yield* Effect.sync(() => process.stderr.write(`leadforge: ${file}: ${describeError(error)}\n`))
-          continue
-        }
-        const { document, chunkCount, status } = result.right
-        const { text: _text, ...summary } = document
-        yield* emit(args.json, { file, status, chunkCount, document: summary }, () =>
-          [document.id, status.padEnd(9), `${String(chunkCount).padStart(4)} chunks`, document.title, `(${file})`].join(
-            "  "
-          )
-        )
-      }
+      const index = yield* VectorIndex
+      // one bulk load for all the files: a large batch may have the index built once at the end
+      const failed = yield* index.bulkLoad(
+        Effect.gen(function* () {
+          let failed = 0
+          for (const file of args.files) {
+            const result = yield* Effect.gen(function* () {
+              const text = yield* readText(file)
+              const contentType = contentTypeOf(file)
+              return yield* ingestDocument(ctx, {
+                title: titleOf(file, text, contentType),
+                text,
+                contentType,
+                ...(Option.isSome(args.sourceUrl) ? { sourceUrl: args.sourceUrl.value } : {}),
+                ...(Option.isSome(args.lead) ? { leadId: args.lead.value } : {})
+              })
+            }).pipe(Effect.either)
+            if (result._tag === "Left") {
+              const error = result.left
+              // a bad file is reported and skipped; the index or the database failing stops the command
+              if (!PER_FILE.has(error._tag)) return yield* Effect.fail(error)
+              failed++
+              yield* Effect.sync(() => process.stderr.write(`leadforge: ${file}: ${describeError(error)}\n`))
+              continue
+            }
+            const { document, chunkCount, status } = result.right
+            const { text: _text, ...summary } = document
+            yield* emit(args.json, { file, status, chunkCount, document: summary }, () =>
+              [
+                document.id,
+                status.padEnd(9),
+                `${String(chunkCount).padStart(4)} chunks`,
+                document.title,
+                `(${file})`
+              ].join("  ")
+            )
+          }
+          return failed
+        })
+      )
       if (failed === args.files.length) {
         return yield* new CommandFailed({ message: `no document added (${failed} failed)` })
       }

@@ -50,6 +50,12 @@ export declare namespace VectorIndex {
       k: number,
       filter: VectorFilter
     ) => Effect.Effect<ReadonlyArray<VectorHit>, IndexMismatch | Unavailable>
+    /**
+     * Runs `load` (many upserts: a reindex, a batch of documents) as one bulk load. An approximate index may stop
+     * maintaining its search structure while a large load runs and build it once at the end, whatever the load's
+     * outcome; searches meanwhile stay correct but may be slower. An exact index just runs `load`.
+     */
+    readonly bulkLoad: <A, E, R>(load: Effect.Effect<A, E, R>) => Effect.Effect<A, E | Unavailable, R>
   }
 }
 

@@ -127,7 +127,8 @@ export const searchLeads = (ctx: UseCaseContext, query: string, k = 10) =>
 
 /**
  * Re-embeds every document chunk and every lead of the organization into the current index (after the embedder
- * changed, or to repair an index). Chunk vectors keep their ids, so upserts replace them in place.
+ * changed, or to repair an index). Chunk vectors keep their ids, so upserts replace them in place. Runs as one
+ * bulk load of the index.
  */
 export const reindexOrganization = (ctx: UseCaseContext) =>
   Effect.gen(function* () {
@@ -136,37 +137,42 @@ export const reindexOrganization = (ctx: UseCaseContext) =>
     const embedder = yield* Embedder
     const leadsRepo = yield* LeadRepository
     yield* ensureCompatible(embedder, index)
-    let chunkCount = 0
-    const docs = yield* repo.list(ctx.organizationId)
-    for (const doc of docs) {
-      const chunks = yield* repo.chunks(ctx.organizationId, doc.id)
-      if (chunks.length === 0) continue
-      const vectors = yield* embedAll(
-        embedder,
-        chunks.map((c) => c.text),
-        EMBED_BATCH_SIZE
-      )
-      const refreshed = chunks.map((c, i) => new VectorChunk({ ...c, embedding: vectors[i]! }))
-      yield* repo.save(doc, refreshed)
-      yield* index.upsert(
-        refreshed.map((c) => ({
-          id: c.id,
-          organizationId: c.organizationId,
-          vector: c.embedding,
-          payload:
-            doc.leadId === null
-              ? { kind: "chunk", documentId: doc.id }
-              : { kind: "chunk", documentId: doc.id, leadId: doc.leadId }
-        }))
-      )
-      chunkCount += chunks.length
-    }
-    let leadCount = 0
-    let cursor: string | undefined
-    do {
-      const page = yield* leadsRepo.list(ctx.organizationId, { limit: 200, ...(cursor ? { cursor } : {}) })
-      leadCount += yield* indexLeads(page.items)
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
-    return { documents: docs.length, chunks: chunkCount, leads: leadCount }
+    // one bulk load: an approximate index may build its graph once at the end instead of row by row
+    return yield* index.bulkLoad(
+      Effect.gen(function* () {
+        let chunkCount = 0
+        const docs = yield* repo.list(ctx.organizationId)
+        for (const doc of docs) {
+          const chunks = yield* repo.chunks(ctx.organizationId, doc.id)
+          if (chunks.length === 0) continue
+          const vectors = yield* embedAll(
+            embedder,
+            chunks.map((c) => c.text),
+            EMBED_BATCH_SIZE
+          )
+          const refreshed = chunks.map((c, i) => new VectorChunk({ ...c, embedding: vectors[i]! }))
+          yield* repo.save(doc, refreshed)
+          yield* index.upsert(
+            refreshed.map((c) => ({
+              id: c.id,
+              organizationId: c.organizationId,
+              vector: c.embedding,
+              payload:
+                doc.leadId === null
+                  ? { kind: "chunk", documentId: doc.id }
+                  : { kind: "chunk", documentId: doc.id, leadId: doc.leadId }
+            }))
+          )
+          chunkCount += chunks.length
+        }
+        let leadCount = 0
+        let cursor: string | undefined
+        do {
+          const page = yield* leadsRepo.list(ctx.organizationId, { limit: 200, ...(cursor ? { cursor } : {}) })
+          leadCount += yield* indexLeads(page.items)
+          cursor = page.nextCursor ?? undefined
+        } while (cursor !== undefined)
+        return { documents: docs.length, chunks: chunkCount, leads: leadCount }
+      })
+    )
   }).pipe(Effect.withSpan("reindexOrganization"))
