@@ -1,5 +1,4 @@
-import { sha256 } from "@noble/hashes/sha2.js"
-import { utf8ToBytes } from "@noble/hashes/utils.js"
+import { hash } from "node:crypto"
 
 /**
  * The identities an import has seen, with the row each was first seen on, in typed arrays: a key is kept as 104 bits
@@ -52,9 +51,11 @@ export class SeenKeys {
   }
 }
 
-/** Two 52-bit numbers from the key's SHA-256 (exact in a float64). */
+/** Two 52-bit numbers from the key's SHA-256 (exact in a float64); OpenSSL's one-shot digest, a row at a time. */
 const hashes = (text: string): readonly [number, number] => {
-  const d = sha256(utf8ToBytes(text))
-  const word = (i: number) => ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0
-  return [word(0) * 1_048_576 + (word(4) >>> 12), word(8) * 1_048_576 + (word(12) >>> 12)]
+  const d = hash("sha256", text, "buffer")
+  return [
+    d.readUInt32BE(0) * 1_048_576 + (d.readUInt32BE(4) >>> 12),
+    d.readUInt32BE(8) * 1_048_576 + (d.readUInt32BE(12) >>> 12)
+  ]
 }
