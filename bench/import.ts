@@ -110,7 +110,8 @@ export const run = async () => {
       return `${c.name},https://www.${c.domain}/about,${c.industry},${c.employees},${c.funding},${c.country},${c.city},ai;b2b`
     })
 
-    // The floor: the same rows in the table's own format, loaded with psql's \copy into a migrated database.
+    // The floor: the same rows in the table's own format (the same values and provenance the import stores; only the
+    // score is a constant), loaded with psql's \copy into a migrated database.
     const floorUrl = await freshDatabase(url, "leadforge_bench_copy", baseEnv)
     await timed(process.execPath, [bin, "migrate"], { ...baseEnv, DATABASE_URL: floorUrl })
     const organizationId = crypto.randomUUID()
@@ -122,9 +123,11 @@ export const run = async () => {
     const now = new Date().toISOString()
     await writeLines(tableRows, null, rows, (i) => {
       const c = company(i)
-      const provenance = JSON.stringify({
-        companyName: { origin: "import", confidence: 80, observedAt: now }
-      })
+      // the provenance the import records: one entry for every field the CSV row gives a value for
+      const entry = { origin: "import", confidence: 80, observedAt: now }
+      const fields = ["companyName", "website", "domain", "industry", "employeeCount", "location", "tags"]
+      if (c.funding !== "") fields.push("fundingStage")
+      const provenance = JSON.stringify(Object.fromEntries(fields.map((field) => [field, entry])))
       return [
         crypto.randomUUID(),
         organizationId,
