@@ -94,7 +94,8 @@ export const make = (spec: VectorIndexSpec, options: PgvectorOptions = {}) =>
     const iterativeScan = major > 0 || minor >= 8
     const table = `leadforge_vectors_${spec.name}`
     const hnsw = `${table}_hnsw`
-    const stage = `leadforge_stage_${spec.name}`
+    // session-local, so it outlives a drop and rebuild of the index in another dimension: name it by both
+    const stage = `leadforge_stage_${spec.name}_${spec.dimension}`
     yield* sql`CREATE TABLE IF NOT EXISTS leadforge_vector_indexes (
       name text PRIMARY KEY,
       embedder_id text NOT NULL,
