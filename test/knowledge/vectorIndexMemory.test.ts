@@ -186,8 +186,10 @@ describe("in-memory exact VectorIndex against a model", () => {
         yield* index.delete({ organizationId: org, documentId: `d${round}` })
         for (const [key, p] of model) if (p.payload.documentId === `d${round}`) model.delete(key)
         for (const filter of [{ organizationId: org }, { organizationId: org, kind: "lead" }] as const) {
-          const query = vector(round * 11, 0.5)
-          expectExactTopK(yield* index.search(query, 25, filter), model, query, 25, filter)
+          // a dense query, and a sparse one (the scan then multiplies only its nonzero components)
+          for (const query of [vector(round * 11, 0.5), [0, 0.8, 0, 0, -0.3, 0]]) {
+            expectExactTopK(yield* index.search(query, 25, filter), model, query, 25, filter)
+          }
         }
       }
     }).pipe(Effect.provide(world))
