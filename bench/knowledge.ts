@@ -13,7 +13,7 @@
  * Sizes: KNOWLEDGE_BENCH_SIZES (default "10000") runs PGlite and memory; KNOWLEDGE_BENCH_MEMORY_SIZES (default
  * "100000") runs memory alone. PGlite at 100k takes about ten minutes on this machine (most of it building the HNSW
  * graph); run it with KNOWLEDGE_BENCH_SIZES=10000,100000. KNOWLEDGE_BENCH_EF sets the ef_search values
- * measured (default "100,200,400").
+ * measured (default "100,200,400"), KNOWLEDGE_BENCH_HNSW the graph's "m:ef_construction" (default "16:64").
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -128,6 +128,10 @@ const searchOf =
   (v) =>
     Effect.runPromise(index.search(v, K, { organizationId: org })).then((hits) => hits.map((h) => h.id))
 
+/** KNOWLEDGE_BENCH_HNSW="m:ef_construction" for the graph the bulk load builds (default pgvector's 16:64). */
+const [m = 16, efConstruction = 64] = (process.env.KNOWLEDGE_BENCH_HNSW ?? "16:64").split(":").map(Number)
+const graph = { m, efConstruction }
+
 const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<number>) => {
   console.log(
     `\n-- ${size.toLocaleString("en")} chunks (load average ${os
@@ -178,7 +182,7 @@ const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<num
           const context = yield* Layer.build(PglitePersistence.pglite({ dataDir }))
           const open = (options: VectorIndexPgvector.PgvectorOptions) =>
             Effect.provide(VectorIndexPgvector.make(spec, options), context)
-          const loader = yield* open({})
+          const loader = yield* open(graph)
           const bulk = points.slice(0, size - 1_000)
           let t = performance.now()
           yield* loader.bulkLoad(
