@@ -72,6 +72,22 @@ export interface ImportSummary {
   readonly seconds: number
 }
 
+/** Rows validated between two turns of the event loop. */
+const SLICE = 100
+
+/**
+ * Batches written at once, each in its own transaction on its own connection: while one waits on the database (its
+ * lookup, its COPY, its commit), the other's statements keep the server busy. The batches of one file never share an
+ * identity (in-file duplicates are rejected before), so they neither lock the same rows nor conflict.
+ */
+const WRITERS = 2
+
+/** A turn of the event loop (I/O callbacks run) before the fiber goes on. */
+const nextTurn = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 /** A live line on a terminal; otherwise a plain line every 2 seconds (each one means a batch was committed). */
 const progressWriter = () => {
   const tty = process.stderr.isTTY === true
@@ -141,9 +157,25 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
       return Effect.void
     }
 
-    const prepare = (items: ReadonlyArray<SourceItem>): PreparedBatch<P> => {
-      const prepared: Array<P> = []
-      const issues: Array<RowIssue> = []
+    /**
+     * Validates a batch a slice at a time, giving the event loop a turn between slices: validation is the import's
+     * main CPU cost, and a batch validated in one go would hold back the database replies of the batches being
+     * written meanwhile (and the next statement they send) for its whole duration.
+     */
+    const prepare = (items: ReadonlyArray<SourceItem>): Effect.Effect<PreparedBatch<P>> =>
+      Effect.gen(function* () {
+        const prepared: Array<P> = []
+        const issues: Array<RowIssue> = []
+        let rejectedRows = 0
+        for (let start = 0; start < items.length; start += SLICE) {
+          if (start > 0) yield* nextTurn
+          rejectedRows += prepareSlice(items.slice(start, start + SLICE), prepared, issues)
+        }
+        return { prepared, issues, rows: items.length, rejectedRows }
+      })
+
+    /** Validates `items` into `prepared` and `issues`; returns how many rows it rejected. */
+    const prepareSlice = (items: ReadonlyArray<SourceItem>, prepared: Array<P>, issues: Array<RowIssue>): number => {
       let rejectedRows = 0
       for (const item of items) {
         if (isUnreadable(item)) {
@@ -177,19 +209,27 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
         }
         prepared.push(result.right)
       }
-      return { prepared, issues, rows: items.length, rejectedRows }
+      return rejectedRows
     }
 
     // ANALYZE after 1k, 2k, 4k, 8k… inserted rows: about 20 times for a million, each well under a second
     let analyzedAt = 0
     let inserted = 0
-    const write = (batch: PreparedBatch<P>) =>
+    const store = (batch: PreparedBatch<P>) =>
+      handler
+        .write(batch.prepared, { dryRun: options.dryRun, overwrite: options.overwrite, now })
+        .pipe(Effect.map((result) => ({ batch, ...result })))
+
+    const record = ({
+      batch,
+      counts,
+      issues
+    }: {
+      readonly batch: PreparedBatch<P>
+      readonly counts: Counts
+      readonly issues: ReadonlyArray<RowIssue>
+    }) =>
       Effect.gen(function* () {
-        const { counts, issues } = yield* handler.write(batch.prepared, {
-          dryRun: options.dryRun,
-          overwrite: options.overwrite,
-          now
-        })
         const rejectedByWriter = new Set(issues.map((i) => i.row)).size
         yield* report.add([...batch.issues, ...issues].sort((a, b) => a.row - b.row))
         totals.rows += batch.rows
@@ -212,10 +252,11 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
     ).pipe(
       // the header is checked on the first batch, before any row of it is validated
       Stream.mapEffect((items) =>
-        Effect.map(headerChecked || items.length === 0 ? Effect.void : checkHeader(items[0]!), () => prepare(items))
+        Effect.flatMap(headerChecked || items.length === 0 ? Effect.void : checkHeader(items[0]!), () => prepare(items))
       ),
       Stream.buffer({ capacity: 1 }),
-      Stream.runForEach(write),
+      Stream.mapEffect(store, { concurrency: WRITERS }),
+      Stream.runForEach(record),
       Effect.ensuring(
         Effect.sync(() => {
           progress.done()
