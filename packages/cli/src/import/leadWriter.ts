@@ -1,7 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgCopy, type PgPool } from "@leadforge/adapters/postgres"
-import { SqlErrors } from "@leadforge/adapters/sql"
+import { SqlErrors, SqlNames } from "@leadforge/adapters/sql"
 import {
   CurrentScoringModel,
   Lead,
@@ -11,7 +11,7 @@ import {
   scoreOf,
   scoringInputOf
 } from "@leadforge/domain"
-import { type Context, Effect, Schema, String as Str } from "effect"
+import { type Context, Effect, Schema } from "effect"
 import type { PreparedLead } from "./leadRows.js"
 
 /** A lead's row with the score just computed (no second Lead is built for it). */
@@ -31,8 +31,6 @@ export interface BatchCounts {
   updated: number
   unchanged: number
 }
-
-const snakeToCamel = (name: string) => Str.snakeToCamel(name)
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
@@ -335,8 +333,9 @@ const copyBatch = (
     })
   )
 
+/** A row as the bare driver returns it (snake_case) with the keys @effect/sql's clients would give it. */
 const camelKeys = (row: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  for (const key in row) out[snakeToCamel(key)] = row[key]
+  for (const key in row) out[SqlNames.snakeToCamel(key)] = row[key]
   return out
 }
