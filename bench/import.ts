@@ -12,6 +12,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { COLUMNS } from "../packages/cli/dist/import/leadWriter.js"
 
 const TARGET = 0.6
 const RSS_LIMIT_MB = 400
@@ -128,38 +129,36 @@ export const run = async () => {
       const fields = ["companyName", "website", "domain", "industry", "employeeCount", "location", "tags"]
       if (c.funding !== "") fields.push("fundingStage")
       const provenance = JSON.stringify(Object.fromEntries(fields.map((field) => [field, entry])))
-      return [
-        crypto.randomUUID(),
-        organizationId,
-        `domain:${c.domain}`,
-        c.name,
-        c.domain,
-        `https://www.${c.domain}/about`,
-        c.industry,
-        c.employees,
-        c.funding === "" ? "\\N" : c.funding,
-        JSON.stringify({ city: c.city, country: c.country }),
-        "\\N",
-        30,
-        "C",
-        "new",
-        "import",
-        '["ai","b2b"]',
-        "\\N",
-        "\\N",
-        "[]",
-        "\\N",
-        80,
+      const row: Record<(typeof COLUMNS)[number], string | number> = {
+        id: crypto.randomUUID(),
+        organization_id: organizationId,
+        identity_key: `domain:${c.domain}`,
+        company_name: c.name,
+        domain: c.domain,
+        website: `https://www.${c.domain}/about`,
+        industry: c.industry,
+        employee_count: c.employees,
+        funding_stage: c.funding === "" ? "\\N" : c.funding,
+        location: JSON.stringify({ city: c.city, country: c.country }),
+        ai_adoption_score: "\\N",
+        lead_score: 30,
+        grade: "C",
+        status: "new",
+        source: "import",
+        tags: '["ai","b2b"]',
+        owner_id: "\\N",
+        next_follow_up_at: "\\N",
+        product_interests: "[]",
+        notes: "\\N",
+        confidence: 80,
         provenance,
-        now,
-        now,
-        1
-      ].join("\t")
+        created_at: now,
+        updated_at: now,
+        version: 1
+      }
+      return COLUMNS.map((column) => row[column]).join("\t")
     })
-    const columns =
-      "id, organization_id, identity_key, company_name, domain, website, industry, employee_count, funding_stage, " +
-      "location, ai_adoption_score, lead_score, grade, status, source, tags, owner_id, next_follow_up_at, " +
-      "product_interests, notes, confidence, provenance, created_at, updated_at, version"
+    const columns = COLUMNS.join(", ")
     const floor = await timed(
       "psql",
       [floorUrl, "-v", "ON_ERROR_STOP=1", "-c", `\\copy leads (${columns}) FROM '${tableRows}'`],
