@@ -192,6 +192,7 @@ const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<num
               { discard: true }
             )
           )
+          line(`pgvector on PGlite: HNSW graph m ${m}, ef_construction ${efConstruction}`, "")
           line(
             `pgvector on PGlite: bulk load of ${bulk.length.toLocaleString("en")} (COPY, HNSW built once)`,
             rate(bulk.length, t)
