@@ -40,6 +40,7 @@ export const LEAD_SELECT_LIST = LEAD_COLUMNS.join(", ")
 export interface LeadRecord {
   readonly id: string
   readonly organization_id: string
+  readonly identity_key: string
   readonly company_name: string
   readonly domain: string | null
   readonly website: string | null

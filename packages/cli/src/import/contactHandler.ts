@@ -1,4 +1,5 @@
 import * as SqlClient from "@effect/sql/SqlClient"
+import { LEAD_SELECT_LIST, type LeadRecord } from "@leadforge/adapters/sql"
 import {
   Contact,
   type ContactFields,
@@ -13,7 +14,7 @@ import {
   validateContact
 } from "@leadforge/domain"
 import { Effect, Either, Schema } from "effect"
-import { leadOfRow } from "./leadWriter.js"
+import { leadsByIdentity } from "./leadWriter.js"
 import { isBlank } from "./mapping.js"
 import type { Counts, ImportHandler } from "./runImport.js"
 import { importedProvenance, type RowIssue, text } from "./values.js"
@@ -117,10 +118,11 @@ const writeContactBatch = (
     const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 }
     const issues: Array<RowIssue> = []
     if (batch.length === 0) return { counts, issues }
-    const leadRows = yield* sql<Record<string, unknown>>`
-      SELECT * FROM leads WHERE organization_id = ${organizationId}
-        AND identity_key IN ${sql.in([...new Set(batch.map((p) => p.companyKey))])}`
-    const leads = new Map(leadRows.map((row) => [String(row.identityKey), leadOfRow(row)]))
+    const leads = leadsByIdentity(
+      yield* sql<LeadRecord>`
+        SELECT ${sql.literal(LEAD_SELECT_LIST)} FROM leads WHERE organization_id = ${organizationId}
+          AND identity_key IN ${sql.in([...new Set(batch.map((p) => p.companyKey))])}`.withoutTransform
+    )
     const contactRows = yield* sql<Record<string, unknown>>`
       SELECT * FROM contacts WHERE organization_id = ${organizationId}
         AND lower(email) IN ${sql.in(batch.map((p) => p.email))}`

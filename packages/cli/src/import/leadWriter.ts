@@ -1,7 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgCopy, type PgPool } from "@leadforge/adapters/postgres"
-import { SqlErrors, SqlNames } from "@leadforge/adapters/sql"
+import { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, SqlErrors } from "@leadforge/adapters/sql"
 import {
   CurrentScoringModel,
   Lead,
@@ -11,7 +11,7 @@ import {
   scoreOf,
   scoringInputOf
 } from "@leadforge/domain"
-import { type Context, Effect, Schema } from "effect"
+import { type Context, Effect } from "effect"
 import type { PreparedLead } from "./leadRows.js"
 
 /** A lead's row with the score just computed (no second Lead is built for it). */
@@ -34,16 +34,9 @@ export interface BatchCounts {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
-const isoDates = (row: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value
-  return out
-}
-
-const decodeLead = Schema.decodeUnknownSync(Lead)
-
-/** A stored row (camelCase keys from the client) as a Lead. */
-export const leadOfRow = (row: Record<string, unknown>): Lead => decodeLead(isoDates(row))
+/** Stored leads as the lookups read them: the repository's column list, rows mapped by its leadFromRow. */
+export const leadsByIdentity = (rows: ReadonlyArray<LeadRecord>): Map<string, Lead> =>
+  new Map(rows.map((row) => [row.identity_key, leadFromRow(row)]))
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
 
@@ -120,34 +113,8 @@ export const leadColumns = (lead: Lead, identityKey: string) => ({
 
 type LeadColumns = ReturnType<typeof leadColumns>
 
-/** The `leads` columns an import writes, in the order of leadColumns. */
-export const COLUMNS = [
-  "id",
-  "organization_id",
-  "identity_key",
-  "company_name",
-  "domain",
-  "website",
-  "industry",
-  "employee_count",
-  "funding_stage",
-  "location",
-  "ai_adoption_score",
-  "lead_score",
-  "grade",
-  "status",
-  "source",
-  "tags",
-  "owner_id",
-  "next_follow_up_at",
-  "product_interests",
-  "notes",
-  "confidence",
-  "provenance",
-  "created_at",
-  "updated_at",
-  "version"
-] as const
+/** The `leads` columns an import writes, in the order of leadColumns: the repository's own list. */
+export const COLUMNS = LEAD_COLUMNS
 
 /** What an import's upsert may change on a stored lead: everything but identity, workflow and creation. */
 const KEPT_ON_UPDATE = new Set([
@@ -248,11 +215,12 @@ export const writeLeadBatch = (
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 }
-    const existingRows = yield* sql<Record<string, unknown>>`
-      SELECT * FROM leads
-      WHERE organization_id = ${organizationId} AND identity_key IN ${sql.in(batch.map((p) => p.identityKey))}
-      FOR UPDATE`
-    const existing = new Map(existingRows.map((row) => [String(row.identityKey), leadOfRow(row)]))
+    const existing = leadsByIdentity(
+      yield* sql<LeadRecord>`
+        SELECT ${sql.literal(LEAD_SELECT_LIST)} FROM leads
+        WHERE organization_id = ${organizationId} AND identity_key IN ${sql.in(batch.map((p) => p.identityKey))}
+        FOR UPDATE`.withoutTransform
+    )
     const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
     if (!options.dryRun && copyNew !== undefined && inserts.length > 0) {
       yield* copyNew(PgCopy.copyPayload(inserts.map((row) => Object.values(row))))
@@ -313,11 +281,12 @@ const copyBatch = (
           catch: (cause) => new SqlError({ cause, message: "COPY of the import's rows failed" })
         })
       if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 }
-      const existingRows = yield* query(
-        "SELECT * FROM leads WHERE organization_id = $1 AND identity_key = ANY($2::text[]) FOR UPDATE",
-        [organizationId, batch.map((p) => p.identityKey)]
+      const existing = leadsByIdentity(
+        yield* query<LeadRecord>(
+          `SELECT ${LEAD_SELECT_LIST} FROM leads WHERE organization_id = $1 AND identity_key = ANY($2::text[]) FOR UPDATE`,
+          [organizationId, batch.map((p) => p.identityKey)]
+        )
       )
-      const existing = new Map(existingRows.map((row) => [String(row.identity_key), leadOfRow(camelKeys(row))]))
       const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
       if (options.dryRun) return counts
       if (direct && inserts.length > 0) yield* copy(`COPY leads (${columnList}) FROM STDIN`, inserts)
@@ -332,10 +301,3 @@ const copyBatch = (
       return counts
     })
   )
-
-/** A row as the bare driver returns it (snake_case) with the keys @effect/sql's clients would give it. */
-const camelKeys = (row: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const key in row) out[SqlNames.snakeToCamel(key)] = row[key]
-  return out
-}
