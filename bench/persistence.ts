@@ -13,7 +13,7 @@ import * as path from "node:path"
 import { Effect, Layer, Redacted } from "effect"
 import { PgliteDatabase, Persistence as PglitePersistence } from "../packages/adapters/dist/pglite/index.js"
 import { PgPool, Postgres } from "../packages/adapters/dist/postgres/index.js"
-import { identityKeyOf, Persistence } from "../packages/adapters/dist/sql/index.js"
+import { identityKeyOf, LEAD_COLUMNS, LEAD_SELECT_LIST, Persistence } from "../packages/adapters/dist/sql/index.js"
 import {
   Lead,
   type LeadId,
@@ -113,37 +113,8 @@ const makeLead = (organizationId: OrganizationId) => {
 }
 
 /** The statements LeadRepositorySql issues (see LeadRepositorySql.ts), written out for the bare drivers. */
-const insertColumns = [
-  "id",
-  "organization_id",
-  "identity_key",
-  "company_name",
-  "domain",
-  "website",
-  "industry",
-  "employee_count",
-  "funding_stage",
-  "location",
-  "ai_adoption_score",
-  "lead_score",
-  "grade",
-  "status",
-  "source",
-  "tags",
-  "owner_id",
-  "next_follow_up_at",
-  "product_interests",
-  "notes",
-  "confidence",
-  "provenance",
-  "created_at",
-  "updated_at",
-  "version"
-]
-const INSERT_SQL = `INSERT INTO "leads" (${insertColumns.map((c) => `"${c}"`).join(",")}) VALUES (${insertColumns
-  .map((_, i) => `$${i + 1}`)
-  .join(",")}) ON CONFLICT DO NOTHING RETURNING id`
-const FIND_SQL = `SELECT ${insertColumns.join(", ")} FROM leads WHERE organization_id = $1 AND id = $2`
+const INSERT_SQL = `INSERT INTO leads (${LEAD_SELECT_LIST}) VALUES (${LEAD_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING RETURNING id`
+const FIND_SQL = `SELECT ${LEAD_SELECT_LIST} FROM leads WHERE organization_id = $1 AND id = $2`
 
 /** What a hand-written data layer would send: the fields in column order, JSON columns as text. */
 const insertParams = (lead: Lead): Array<unknown> => [
