@@ -7,14 +7,21 @@ import { manyLeadsCsv } from "./fixtures.js"
 import { bin, buildCli, freshPostgres, ndjson, root, runCli, tempDir } from "./support.js"
 
 const SLOW = 300_000
-const ROWS = 20_000
 
 beforeAll(buildCli, 600_000)
 
 const work = tempDir("leadforge-cli-crash-")
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
-const bigFile = path.join(work, "leads.csv")
-fs.writeFileSync(bigFile, manyLeadsCsv(ROWS))
+
+/**
+ * A file the import cannot finish before its first progress line (2 s): the kill must land mid-import. PostgreSQL
+ * imports at 10k+ rows/s, so it gets a far larger file than PGlite.
+ */
+const bigFile = (rows: number) => {
+  const file = path.join(work, `leads-${rows}.csv`)
+  if (!fs.existsSync(file)) fs.writeFileSync(file, manyLeadsCsv(rows))
+  return file
+}
 
 const childEnv = (env: Record<string, string>) => {
   const { DATABASE_URL: _url, LEADFORGE_DATA_DIR: _dir, ...base } = process.env
@@ -22,9 +29,9 @@ const childEnv = (env: Record<string, string>) => {
 }
 
 /** Starts an import and kills it with SIGKILL once it reports progress (so at least one batch is committed). */
-const importKilledMidway = (env: Record<string, string>) =>
+const importKilledMidway = (file: string, env: Record<string, string>) =>
   new Promise<{ readonly signal: NodeJS.Signals | null; readonly stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "import", bigFile, "--type", "leads", "--batch-size", "500"], {
+    const child = spawn(process.execPath, [bin, "import", file, "--type", "leads", "--batch-size", "500"], {
       cwd: root,
       env: childEnv(env)
     })
@@ -42,15 +49,18 @@ const exportedDomains = async (env: Record<string, string>) =>
 
 const backends: ReadonlyArray<{
   readonly name: string
+  readonly rows: number
   readonly skip?: string
   readonly env: () => Promise<{ readonly env: Record<string, string>; readonly cleanup: () => Promise<void> }>
 }> = [
   {
     name: "PGlite",
+    rows: 20_000,
     env: async () => ({ env: { LEADFORGE_DATA_DIR: tempDir("leadforge-crash-pglite-") }, cleanup: async () => {} })
   },
   {
     name: "PostgreSQL",
+    rows: 250_000,
     ...(process.env.DATABASE_URL ? {} : { skip: "DATABASE_URL is not set" }),
     env: async () => {
       const db = await freshPostgres(process.env.DATABASE_URL as string)
@@ -72,27 +82,29 @@ for (const backend of backends) {
     it(
       "re-running the same import yields exactly one copy of every row",
       async () => {
-        const killed = await importKilledMidway(env)
-        expect(killed.signal).toBe("SIGKILL")
+        const rows = backend.rows
+        const file = bigFile(rows)
+        const killed = await importKilledMidway(file, env)
+        expect(killed.signal, "the import finished before it could be killed: make the file larger").toBe("SIGKILL")
         const partial = await exportedDomains(env)
         expect(partial.length).toBeGreaterThan(0)
-        expect(partial.length).toBeLessThan(ROWS)
+        expect(partial.length).toBeLessThan(rows)
         // whole batches only: every committed batch holds 500 rows
         expect(partial.length % 500).toBe(0)
 
-        const rerun = await runCli(["import", bigFile, "--type", "leads", "--batch-size", "500", "--json"], env)
+        const rerun = await runCli(["import", file, "--type", "leads", "--batch-size", "500", "--json"], env)
         expect(rerun.code, rerun.stderr).toBe(0)
         expect(ndjson(rerun.stdout).at(-1)).toMatchObject({
-          rows: ROWS,
-          inserted: ROWS - partial.length,
+          rows: rows,
+          inserted: rows - partial.length,
           unchanged: partial.length,
           updated: 0,
           rejected: 0
         })
         const all = await exportedDomains(env)
-        expect(all).toHaveLength(ROWS)
-        expect(new Set(all).size).toBe(ROWS)
-        expect(new Set(all)).toEqual(new Set(Array.from({ length: ROWS }, (_, i) => `company-${i}.com`)))
+        expect(all).toHaveLength(rows)
+        expect(new Set(all).size).toBe(rows)
+        expect(new Set(all)).toEqual(new Set(Array.from({ length: rows }, (_, i) => `company-${i}.com`)))
       },
       SLOW
     )
