@@ -5,9 +5,10 @@ import { VectorSegment } from "./VectorSegment.js"
 
 /**
  * Exact (brute-force) cosine search. Each organization's vectors are one VectorSegment in the store's `vectors`
- * table: unit vectors packed in a Float32Array and scanned with a dot product into a bounded heap, so a search
- * over 100k chunks is one pass over contiguous memory. Segments are immutable snapshots (new rows are appended
- * to storage they share), so TransactorMemory's snapshot and restore stay a Ref get and set.
+ * table: unit vectors stored dimension-major in blocks of 1,024 rows (VectorSlab), so a search adds each nonzero
+ * query component times one contiguous column into a block of scores, and keeps the best in a bounded heap. A
+ * filter leaving few rows scores those alone. Segments are immutable snapshots (new rows are appended to storage
+ * they share), so TransactorMemory's snapshot and restore stay a Ref get and set.
  */
 export const makeVectorIndexMemory = (spec: VectorIndexSpec): Layer.Layer<VectorIndex, never, MemoryStore> =>
   Layer.effect(
