@@ -171,4 +171,27 @@ describe("in-memory exact VectorIndex: the block scan against a naive exact top-
       ]
     })
   )
+
+  it.effect("ranks scores closer together than single precision resolves exactly (the SIMD scan's error margin)", () =>
+    Effect.gen(function* () {
+      const index = yield* VectorIndex
+      const random = rng(11)
+      const dimension = 48
+      const base = Array.from({ length: dimension }, () => random() - 0.5)
+      // every row within about 1e-6 of the same direction: their scores differ in the seventh digit
+      const nearly = () => base.map((x) => x + (random() - 0.5) * 2e-6)
+      const points = Array.from({ length: 2_500 }, (_, i) => pointOf(i, nearly()))
+      yield* index.upsert(points)
+      for (let round = 0; round < 20; round++) {
+        const query = nearly()
+        const q = stored(query)
+        const expected = points
+          .map((p) => ({ id: p.id, score: score(q, stored(p.vector)) }))
+          .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+          .slice(0, 5)
+        const hits = yield* index.search(query, 5, { organizationId: ORG })
+        expect(hits.map((h) => h.id)).toEqual(expected.map((e) => e.id))
+      }
+    }).pipe(Effect.provide(world(48)))
+  )
 })

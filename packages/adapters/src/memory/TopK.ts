@@ -5,7 +5,7 @@ export class TopK {
   private size = 0
 
   constructor(
-    private readonly k: number,
+    readonly k: number,
     private readonly ids: ReadonlyArray<string>
   ) {
     this.scores = new Float64Array(k)
@@ -56,6 +56,11 @@ export class TopK {
     }
     this.scores[at] = score
     this.rows[at] = row
+  }
+
+  /** The score a hit must reach to be kept: the worst kept score once k are kept, else -Infinity. */
+  floor(): number {
+    return this.size === this.k && this.k > 0 ? this.scores[0]! : Number.NEGATIVE_INFINITY
   }
 
   /** The kept hits, best first. */

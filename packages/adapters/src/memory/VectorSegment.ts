@@ -130,6 +130,7 @@ export class VectorSegment {
 
   /** Scores every row block by block, offering the live ones that pass `filter`. */
   private scan(q: Query, filter: VectorFilter, top: TopK) {
+    if (this.slab.approximates(0)) return this.scanInTwoPasses(q, filter, top)
     const { removedAt, kinds, documents, leads } = this.slab
     const { kind, documentId, leadId } = filter
     const epoch = this.epoch
@@ -146,5 +147,35 @@ export class VectorSegment {
         top.offer(row, scores[i]!)
       }
     }
+  }
+
+  /**
+   * The same result from the SIMD kernel's single-precision scores, each within `q.error` of the exact one. With
+   * τ the k-th best of them, k rows score at least τ − error exactly, so a row below τ − 2·error cannot be among
+   * the best k; the rest (usually a few more than k) are scored exactly.
+   */
+  private scanInTwoPasses(q: Query, filter: VectorFilter, top: TopK) {
+    const slab = this.slab
+    const { removedAt, kinds, documents, leads } = slab
+    const { kind, documentId, leadId } = filter
+    const epoch = this.epoch
+    const approximate = new Float32Array(this.rows).fill(Number.NEGATIVE_INFINITY)
+    const best = new TopK(top.k, slab.ids)
+    slab.prepare(q)
+    for (let first = 0; first < this.rows; first += BLOCK) {
+      const count = Math.min(BLOCK, this.rows - first)
+      const scores = slab.approximateBlock(first, count, q)
+      for (let i = 0; i < count; i++) {
+        const row = first + i
+        if (removedAt[row]! <= epoch) continue
+        if (kind !== undefined && kinds[row] !== kind) continue
+        if (documentId !== undefined && documents[row] !== documentId) continue
+        if (leadId !== undefined && leads[row] !== leadId) continue
+        approximate[row] = scores[i]!
+        best.offer(row, scores[i]!)
+      }
+    }
+    const cut = best.floor() - 2 * q.error
+    for (let row = 0; row < this.rows; row++) if (approximate[row]! >= cut) top.offer(row, slab.score(row, q))
   }
 }

@@ -1,4 +1,5 @@
 import type { VectorPoint } from "@leadforge/domain"
+import { makeScanKernel, type ScanKernel } from "./ScanKernel.js"
 
 type Payload = VectorPoint["payload"]
 
@@ -6,6 +7,7 @@ type Payload = VectorPoint["payload"]
 const BLOCK_SHIFT = 10
 export const BLOCK = 1 << BLOCK_SHIFT
 const BLOCK_MASK = BLOCK - 1
+const PAGE = 65_536
 
 /**
  * Row storage shared by every snapshot of one segment (see VectorSegment). Unit vectors are kept dimension-major
@@ -28,6 +30,8 @@ export class VectorSlab<Head> {
   rows = 0
   /** The newest snapshot: the only one that may append. */
   head: Head | undefined = undefined
+  /** Made with the first full block; null where WebAssembly SIMD is missing. */
+  private kernel: ScanKernel | null | undefined = undefined
 
   constructor(
     readonly dimension: number,
@@ -36,7 +40,7 @@ export class VectorSlab<Head> {
     this.removedAt = new Float64Array(Math.max(16, capacity)).fill(Number.POSITIVE_INFINITY)
   }
 
-  /** Makes room for `rows` rows. */
+  /** Makes room for `rows` rows. Only the first block grows; later ones are allocated whole. */
   reserve(rows: number) {
     if (rows > this.removedAt.length) {
       const removedAt = new Float64Array(Math.max(rows, this.removedAt.length * 2)).fill(Number.POSITIVE_INFINITY)
@@ -45,17 +49,41 @@ export class VectorSlab<Head> {
     }
     const dimension = this.dimension
     for (let b = 0; b * BLOCK < rows; b++) {
-      const needed = Math.min(BLOCK, rows - b * BLOCK)
       const block = this.blocks[b]
       const stride = block === undefined ? 0 : block.length / dimension
-      if (stride >= needed) continue
-      const grown = Math.min(BLOCK, Math.max(needed, 2 * stride, 16))
-      const next = new Float32Array(grown * dimension)
+      if (stride === BLOCK || (b === 0 && stride >= rows)) continue
+      const grown = b === 0 ? Math.min(BLOCK, Math.max(rows, 2 * stride, 16)) : BLOCK
+      const next = grown === BLOCK ? this.fullBlock(b) : new Float32Array(grown * dimension)
       if (block !== undefined) {
         for (let d = 0; d < dimension; d++) next.set(block.subarray(d * stride, (d + 1) * stride), d * grown)
       }
       this.blocks[b] = next
     }
+  }
+
+  /**
+   * Block `b` at its full size: in the scan kernel's memory, when there is one (grown as needed; growing
+   * detaches the views of the blocks already there, so they are made again), else a Float32Array of its own.
+   */
+  private fullBlock(b: number): Float32Array {
+    const blockBytes = BLOCK * this.dimension * 4
+    if (this.kernel === undefined) this.kernel = makeScanKernel() ?? null
+    if (this.kernel === null) return new Float32Array(blockBytes / 4)
+    const memory = this.kernel.memory
+    const end = scratchBytes(this.dimension) + (b + 1) * blockBytes
+    if (end > memory.buffer.byteLength) {
+      const before = memory.buffer
+      const pages = before.byteLength / PAGE
+      // at least double, so appending stays amortized linear; 65,536 pages (4 GiB) is WebAssembly's limit
+      memory.grow(Math.max(Math.ceil(end / PAGE) - pages, Math.min(pages, 65_536 - pages)))
+      for (let i = 0; i < this.blocks.length; i++) if (this.blocks[i]!.buffer === before) this.blocks[i] = this.view(i)
+    }
+    return this.view(b)
+  }
+
+  private view(b: number): Float32Array {
+    const blockBytes = BLOCK * this.dimension * 4
+    return new Float32Array(this.kernel!.memory.buffer, scratchBytes(this.dimension) + b * blockBytes, blockBytes / 4)
   }
 
   /** Appends a row (vector normalized to unit length; a zero vector stays zero) and returns its number. */
@@ -103,12 +131,53 @@ export class VectorSlab<Head> {
     const block = this.blocks[first >> BLOCK_SHIFT]!
     accumulate(block, block.length / this.dimension, first & BLOCK_MASK, count, query, out)
   }
+
+  /**
+   * Whether `approximateBlock` can score the block holding `row` (its full blocks live in the kernel's memory).
+   */
+  approximates(row: number): boolean {
+    return this.kernel != null && this.blocks[row >> BLOCK_SHIFT]!.buffer === this.kernel.memory.buffer
+  }
+
+  /** Loads a query's columns and weights into the kernel's scratch area, for `approximateBlock`. */
+  prepare(query: Query) {
+    const memory = this.kernel!.memory.buffer
+    const columns = new Int32Array(memory, BLOCK * 4, this.dimension)
+    const weights = new Float32Array(memory, BLOCK * 4 + this.dimension * 4, this.dimension)
+    for (let j = 0; j < query.at.length; j++) {
+      columns[j] = query.at[j]! * BLOCK * 4
+      weights[j] = query.weights[j]!
+    }
+  }
+
+  /**
+   * The scores of rows `first` to `first + count - 1` (all in one full block) in single precision, each within
+   * `query.error` of the exact score; valid until the next call. Needs `prepare(query)` first.
+   */
+  approximateBlock(first: number, count: number, query: Query): Float32Array {
+    const kernel = this.kernel!
+    const scores = new Float32Array(kernel.memory.buffer, 0, BLOCK)
+    scores.fill(0)
+    const block = scratchBytes(this.dimension) + (first >> BLOCK_SHIFT) * BLOCK * this.dimension * 4
+    kernel.accumulate(block, BLOCK * 4, BLOCK * 4 + this.dimension * 4, query.at.length, 0, Math.ceil(count / 4) * 16)
+    return scores
+  }
 }
+
+/** The kernel memory's scratch area: a block's scores, then a query's columns and weights. */
+const scratchBytes = (dimension: number) => Math.ceil((BLOCK * 4 + dimension * 8) / 64) * 64
 
 /** A query vector by its nonzero components: indices `at` and their values `weights`. */
 export interface Query {
   readonly at: Int32Array
   readonly weights: Float64Array
+  /**
+   * A bound on the difference between a single-precision score and the double-precision one: a dot product of n
+   * terms summed in order is within γn·Σ|q_j·x_j| ≤ γn·‖q‖·‖x‖ of the exact value, γn = nu/(1 − nu), u = 2⁻²⁴
+   * (Higham, Accuracy and Stability of Numerical Algorithms, §3.1); ‖x‖ ≤ 1 for a stored unit vector, give or
+   * take its own rounding; a margin covers underflow, and the double-precision sum's own rounding is added.
+   */
+  readonly error: number
 }
 
 /** The unit vector of `v` by its nonzero components (single-precision values, as rows are stored). */
@@ -127,7 +196,13 @@ export const queryOf = (v: ArrayLike<number>): Query => {
       weights[j++] = w
     }
   }
-  return { at, weights }
+  let weightNorm = 0
+  for (let j = 0; j < count; j++) weightNorm += weights[j]! * weights[j]!
+  const nu = count * 2 ** -24
+  const single = (nu / (1 - nu)) * Math.sqrt(weightNorm) * 1.001 + count * 2 ** -126
+  // the double-precision score it is compared with rounds too, by far less
+  const double = count * 2 ** -52 * Math.sqrt(weightNorm) * 1.001
+  return { at, weights, error: (single + double) * 1.01 }
 }
 
 /**
