@@ -1,5 +1,5 @@
 import type { VectorPoint } from "@leadforge/domain"
-import { makeScanKernel, type ScanKernel } from "./ScanKernel.js"
+import { makeScanKernel, type ScanKernel, UNROLL } from "./ScanKernel.js"
 
 type Payload = VectorPoint["payload"]
 
@@ -142,12 +142,17 @@ export class VectorSlab<Head> {
   /** Loads a query's columns and weights into the kernel's scratch area, for `approximateBlock`. */
   prepare(query: Query) {
     const memory = this.kernel!.memory.buffer
-    const columns = new Int32Array(memory, BLOCK * 4, this.dimension)
-    const weights = new Float32Array(memory, BLOCK * 4 + this.dimension * 4, this.dimension)
-    for (let j = 0; j < query.at.length; j++) {
+    const padded = paddedDimension(this.dimension)
+    const columns = new Int32Array(memory, BLOCK * 4, padded)
+    const weights = new Float32Array(memory, BLOCK * 4 + padded * 4, padded)
+    const n = query.at.length
+    for (let j = 0; j < n; j++) {
       columns[j] = query.at[j]! * BLOCK * 4
       weights[j] = query.weights[j]!
     }
+    // adding 0 · column 0 leaves every sum as it is
+    columns.fill(0, n, paddedDimension(n))
+    weights.fill(0, n, paddedDimension(n))
   }
 
   /**
@@ -159,13 +164,17 @@ export class VectorSlab<Head> {
     const scores = new Float32Array(kernel.memory.buffer, 0, BLOCK)
     scores.fill(0)
     const block = scratchBytes(this.dimension) + (first >> BLOCK_SHIFT) * BLOCK * this.dimension * 4
-    kernel.accumulate(block, BLOCK * 4, BLOCK * 4 + this.dimension * 4, query.at.length, 0, Math.ceil(count / 4) * 16)
+    const padded = paddedDimension(this.dimension)
+    const n = paddedDimension(query.at.length)
+    kernel.accumulate(block, BLOCK * 4, BLOCK * 4 + padded * 4, n, 0, Math.ceil(count / 4) * 16)
     return scores
   }
 }
 
+const paddedDimension = (n: number) => Math.ceil(n / UNROLL) * UNROLL
+
 /** The kernel memory's scratch area: a block's scores, then a query's columns and weights. */
-const scratchBytes = (dimension: number) => Math.ceil((BLOCK * 4 + dimension * 8) / 64) * 64
+const scratchBytes = (dimension: number) => Math.ceil((BLOCK * 4 + paddedDimension(dimension) * 8) / 64) * 64
 
 /** A query vector by its nonzero components: indices `at` and their values `weights`. */
 export interface Query {
