@@ -11,9 +11,16 @@ import {
   type OrganizationId,
   type UserId
 } from "@leadforge/domain"
-import { Effect, Option, Schema, Tracer } from "effect"
+import { Arbitrary, Effect, FastCheck, Option, Schema, Tracer } from "effect"
 import { isUnavailable } from "../src/sql/errors.js"
-import { LEAD_SELECT_LIST, type LeadRecord, leadFromRow } from "../src/sql/leadRow.js"
+import {
+  identityKeyOf,
+  LEAD_COLUMNS,
+  LEAD_SELECT_LIST,
+  type LeadRecord,
+  leadFromRow,
+  leadParams
+} from "../src/sql/leadRow.js"
 import { fromRow } from "../src/sql/rows.js"
 import { lead } from "./contract/fixtures.js"
 import { pglitePersistence, postgresPersistence, resolvePostgres } from "./support/databases.js"
@@ -112,6 +119,85 @@ const oneSpanPerCall = Effect.gen(function* () {
   // a conflict is explained by a second statement, still inside the one span
   const duplicate = yield* spansOf(Effect.flip(repo.insert(lead(org, { domain: l.domain }))))
   expect(duplicate).toEqual(["LeadRepositorySql.insert"])
+})
+
+const jsonOf = (value: unknown) => (value === null || value === undefined ? null : JSON.parse(JSON.stringify(value)))
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/** The row Schema.encode(Lead) gives, by column name (what leadParams replaced). */
+const fromEncoding = (lead: Lead, identityKey: string): Record<string, unknown> => {
+  const encoded: Record<string, unknown> = { ...Schema.encodeSync(Lead)(lead), identityKey }
+  for (const key of ["location", "tags", "productInterests", "provenance"]) encoded[key] = jsonOf(encoded[key])
+  return Object.fromEntries(Object.entries(encoded).map(([key, value]) => [snake(key), value]))
+}
+
+/** leadParams by column name, jsonb columns parsed. */
+const byColumn = (params: ReadonlyArray<unknown>): Record<string, unknown> => {
+  expect(params).toHaveLength(LEAD_COLUMNS.length)
+  const row: Record<string, unknown> = {}
+  LEAD_COLUMNS.forEach((column, i) => {
+    const value = params[i]
+    row[column] =
+      ["location", "tags", "product_interests", "provenance"].includes(column) && value !== null
+        ? JSON.parse(value as string)
+        : value
+  })
+  return row
+}
+
+describe("lead row encoding (leadParams: the repository's parameters and the import's COPY rows)", () => {
+  it("equals the Lead schema's encoding for any lead, column by column (property)", () => {
+    FastCheck.assert(
+      FastCheck.property(Arbitrary.make(Lead), FastCheck.string(), (lead, key) => {
+        expect(byColumn(leadParams(lead, key))).toEqual(fromEncoding(lead, key))
+        expect(byColumn(leadParams(lead))).toEqual(fromEncoding(lead, identityKeyOf(lead)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("puts a given score and grade in place of the lead's own, and nothing else changes", () => {
+    FastCheck.assert(
+      FastCheck.property(
+        Arbitrary.make(Lead),
+        FastCheck.integer({ min: 0, max: 100 }),
+        FastCheck.constantFrom<Lead["grade"]>("A", "B", "C", "D"),
+        (lead, score, grade) => {
+          const scored = byColumn(leadParams(lead, "k", { score, grade }))
+          expect(scored).toEqual({ ...fromEncoding(lead, "k"), lead_score: score, grade })
+        }
+      ),
+      { numRuns: 100 }
+    )
+  })
+
+  it("serializes only the provenance's own fields, even when the map inherits enumerable ones", () => {
+    const sample = FastCheck.sample(Arbitrary.make(Lead), { seed: 7, numRuns: 1 })[0]!
+    const entry = new FieldProvenance({
+      origin: "import",
+      confidence: 80,
+      observedAt: new Date("2026-01-01T00:00:00Z")
+    })
+    // what `record["__proto__"] = entry` leaves behind (fast-check's dictionaries produce it): for…in sees origin,
+    // confidence and observedAt as fields too
+    const provenance = Object.setPrototypeOf({ constructor: entry }, entry) as Lead["provenance"]
+    const odd = new Lead({ ...sample, provenance }, { disableValidation: true })
+    expect(byColumn(leadParams(odd, "k")).provenance).toEqual({
+      constructor: { origin: "import", confidence: 80, observedAt: "2026-01-01T00:00:00.000Z" }
+    })
+    expect(byColumn(leadParams(odd, "k"))).toEqual(fromEncoding(odd, "k"))
+  })
+
+  it("writes each lead's own timestamps when consecutive leads carry different ones", () => {
+    const [a, b] = FastCheck.sample(Arbitrary.make(Lead), { seed: 3, numRuns: 2 })
+    const at = (params: ReadonlyArray<unknown>) => [
+      params[LEAD_COLUMNS.indexOf("created_at")],
+      params[LEAD_COLUMNS.indexOf("updated_at")]
+    ]
+    expect(at(leadParams(a!))).toEqual([a!.createdAt.toISOString(), a!.updatedAt.toISOString()])
+    expect(at(leadParams(b!))).toEqual([b!.createdAt.toISOString(), b!.updatedAt.toISOString()])
+    expect(at(leadParams(a!))).toEqual([a!.createdAt.toISOString(), a!.updatedAt.toISOString()])
+  })
 })
 
 describe("lead rows", () => {

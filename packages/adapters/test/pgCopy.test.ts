@@ -22,6 +22,20 @@ describe("COPY text encoding", () => {
       ])
     ).toBe("a\t\\N\nb\\n\t1\n")
   })
+
+  it("cuts a payload into pieces of whole rows, about the size asked, that join into the whole", () => {
+    const rows = Array.from({ length: 500 }, (_, n) => [n, `row ${n}\twith a tab`, n % 3 === 0 ? null : { n }])
+    const pieces = [...PgCopy.copyChunks(rows, 1_000)]
+    expect(pieces.length).toBeGreaterThan(10)
+    expect(pieces.join("")).toBe(PgCopy.copyPayload(rows))
+    for (const piece of pieces) {
+      expect(piece.endsWith("\n")).toBe(true)
+      // a piece closes at the first row that takes it to the size
+      expect(piece.length - piece.slice(0, -1).lastIndexOf("\n") - 1).toBeLessThan(1_000)
+    }
+    expect(pieces.slice(0, -1).every((piece) => piece.length >= 1_000)).toBe(true)
+    expect([...PgCopy.copyChunks([])]).toEqual([])
+  })
 })
 
 const awkward = [
@@ -45,11 +59,10 @@ describe.skipIf(postgres.kind === "none")("COPY through the pool (PostgreSQL)", 
         yield* PgCopy.withTransaction(pool, (query) => query("CREATE TABLE copy_check (n integer, t text, j jsonb)"))
         yield* PgCopy.withTransaction(pool, (_query, client) =>
           Effect.promise(() =>
-            PgCopy.copyFromText(
-              client,
-              "COPY copy_check (n, t, j) FROM STDIN",
-              PgCopy.copyPayload([...awkward.map((t, n) => [n, t, { t }]), [awkward.length, null, null]])
-            )
+            PgCopy.copyRows(client, "COPY copy_check (n, t, j) FROM STDIN", [
+              ...awkward.map((t, n) => [n, t, { t }]),
+              [awkward.length, null, null]
+            ])
           )
         )
         const rows = yield* PgCopy.withTransaction(pool, (query) =>
@@ -60,15 +73,29 @@ describe.skipIf(postgres.kind === "none")("COPY through the pool (PostgreSQL)", 
       })
     )
 
+    it.effect("streams a payload of many pieces in order, every row once", () =>
+      Effect.gen(function* () {
+        const pool = yield* PgPool
+        const rows = Array.from({ length: 20_000 }, (_, n) => [n, `${awkward[n % awkward.length]} ${n}`])
+        yield* PgCopy.withTransaction(pool, (query) => query("CREATE TABLE copy_many (n integer PRIMARY KEY, t text)"))
+        yield* PgCopy.withTransaction(pool, (_query, client) =>
+          Effect.promise(() => PgCopy.copyRows(client, "COPY copy_many (n, t) FROM STDIN", rows))
+        )
+        expect([...PgCopy.copyChunks(rows)].length).toBeGreaterThan(5)
+        const stored = yield* PgCopy.withTransaction(pool, (query) =>
+          query<{ n: number; t: string }>("SELECT n, t FROM copy_many ORDER BY n")
+        )
+        expect(stored.map((r) => [r.n, r.t])).toEqual(rows)
+      })
+    )
+
     it.effect("rolls back everything the transaction did when a statement fails, and keeps the pool usable", () =>
       Effect.gen(function* () {
         const pool = yield* PgPool
         yield* PgCopy.withTransaction(pool, (query) => query("CREATE TABLE rollback_check (n integer PRIMARY KEY)"))
         const failed = yield* PgCopy.withTransaction(pool, (query, client) =>
           Effect.gen(function* () {
-            yield* Effect.promise(() =>
-              PgCopy.copyFromText(client, "COPY rollback_check (n) FROM STDIN", PgCopy.copyPayload([[1], [2]]))
-            )
+            yield* Effect.promise(() => PgCopy.copyRows(client, "COPY rollback_check (n) FROM STDIN", [[1], [2]]))
             yield* query("INSERT INTO rollback_check VALUES (1)")
           })
         ).pipe(Effect.flip)

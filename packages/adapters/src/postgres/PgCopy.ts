@@ -25,19 +25,39 @@ export const copyText = (value: unknown): string => {
   return SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text
 }
 
-/** Rows as one COPY text payload (tab-separated, newline-terminated). */
-export const copyPayload = (rows: ReadonlyArray<ReadonlyArray<unknown>>): string => {
+/** One row in COPY's text format, newline-terminated. */
+const copyLine = (row: ReadonlyArray<unknown>): string => {
   let out = ""
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) out += (i === 0 ? "" : "\t") + copyText(row[i])
-    out += "\n"
-  }
-  return out
+  for (let i = 0; i < row.length; i++) out += (i === 0 ? "" : "\t") + copyText(row[i])
+  return `${out}\n`
 }
 
-/** Streams `payload` through `COPY … FROM STDIN` on this client. */
-export const copyFromText = (client: pg.PoolClient, statement: string, payload: string): Promise<void> =>
-  pipeline(Readable.from([payload]), client.query(copyFrom(statement)))
+/**
+ * Rows as COPY text in pieces of about `size` characters. A batch is never one string: a megabyte-sized string (and
+ * the Buffer it becomes) lands in V8's large-object space, which only a full collection frees, so a bulk load's
+ * payloads piled up there as tens of megabytes of garbage.
+ */
+export function* copyChunks(rows: Iterable<ReadonlyArray<unknown>>, size = 64 * 1024): Generator<string> {
+  let out = ""
+  for (const row of rows) {
+    out += copyLine(row)
+    if (out.length >= size) {
+      yield out
+      out = ""
+    }
+  }
+  if (out.length > 0) yield out
+}
+
+/** Rows as one COPY text payload (tab-separated, newline-terminated). */
+export const copyPayload = (rows: Iterable<ReadonlyArray<unknown>>): string => Array.from(copyChunks(rows)).join("")
+
+/** Streams `rows` through `COPY … FROM STDIN` on this client, a piece at a time, as the connection drains. */
+export const copyRows = (
+  client: pg.PoolClient,
+  statement: string,
+  rows: Iterable<ReadonlyArray<unknown>>
+): Promise<void> => pipeline(Readable.from(copyChunks(rows), { objectMode: false }), client.query(copyFrom(statement)))
 
 const sqlError = (message: string) => (cause: unknown) => new SqlError({ cause, message })
 

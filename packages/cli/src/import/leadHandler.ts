@@ -1,7 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgliteDatabase } from "@leadforge/adapters/pglite"
-import { PgPool } from "@leadforge/adapters/postgres"
+import { PgCopy, PgPool } from "@leadforge/adapters/postgres"
 import type { OrganizationId } from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import { type PreparedLead, prepareLead } from "./leadRows.js"
@@ -23,9 +23,10 @@ export const leadHandler = (organizationId: OrganizationId) =>
         const pglite = yield* Effect.serviceOption(PgliteDatabase)
         // Inside the batch's transaction, which holds PGlite's one connection: the blob COPY runs in it directly.
         const copyNew = Option.isSome(pglite)
-          ? (payload: string) =>
+          ? (rows: ReadonlyArray<ReadonlyArray<unknown>>) =>
               Effect.tryPromise({
-                try: () => pglite.value.query(PGLITE_COPY_NEW, [], { blob: new Blob([payload]) }),
+                // the blob is assembled from pieces of COPY text, never one batch-sized string
+                try: () => pglite.value.query(PGLITE_COPY_NEW, [], { blob: new Blob([...PgCopy.copyChunks(rows)]) }),
                 catch: (cause) => new SqlError({ cause, message: "COPY of the import's new leads failed" })
               }).pipe(Effect.asVoid)
           : undefined

@@ -1,7 +1,14 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import { PgCopy, type PgPool } from "@leadforge/adapters/postgres"
-import { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, SqlErrors } from "@leadforge/adapters/sql"
+import {
+  LEAD_COLUMNS,
+  LEAD_SELECT_LIST,
+  type LeadRecord,
+  leadFromRow,
+  leadParams,
+  SqlErrors
+} from "@leadforge/adapters/sql"
 import {
   CurrentScoringModel,
   Lead,
@@ -13,18 +20,6 @@ import {
 } from "@leadforge/domain"
 import { type Context, Effect } from "effect"
 import type { PreparedLead } from "./leadRows.js"
-
-/** A lead's row with the score just computed (no second Lead is built for it). */
-const scoredColumns = (
-  lead: Lead,
-  identityKey: string,
-  score: { readonly score: number; readonly grade: Lead["grade"] }
-) => {
-  const row = leadColumns(lead, identityKey)
-  row.leadScore = score.score
-  row.grade = score.grade
-  return row
-}
 
 export interface BatchCounts {
   inserted: number
@@ -38,82 +33,10 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 export const leadsByIdentity = (rows: ReadonlyArray<LeadRecord>): Map<string, Lead> =>
   new Map(rows.map((row) => [row.identity_key, leadFromRow(row)]))
 
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
+/** A lead as the values of its `leads` row, in COLUMNS order (the repository's own encoding). */
+type LeadRow = Array<unknown>
 
-/**
- * The provenance map as JSON. Its entries are immutable and shared (an import gives every field of every row the same
- * entry), so each entry is serialized once: JSON.stringify of the whole map per row was a tenth of an import's CPU.
- */
-const provenanceJson = (provenance: Lead["provenance"]): string => {
-  let out = "{"
-  let first = true
-  // own entries only (a field may be named like an Object.prototype member, even "__proto__")
-  for (const [field, entry] of Object.entries(provenance)) {
-    let encoded = entryJson.get(entry)
-    if (encoded === undefined) {
-      encoded = JSON.stringify(entry)
-      entryJson.set(entry, encoded)
-    }
-    let name = fieldJson.get(field)
-    if (name === undefined) {
-      name = JSON.stringify(field)
-      fieldJson.set(field, name)
-    }
-    out += `${first ? "" : ","}${name}:${encoded}`
-    first = false
-  }
-  return `${out}}`
-}
-const entryJson = new WeakMap<object, string>()
-const fieldJson = new Map<string, string>()
-
-/** ISO 8601 of a date; an import stamps every row with the same one, so the last one is remembered. */
-const isoOf = (date: Date): string => {
-  const time = date.getTime()
-  if (time !== lastTime || Number.isNaN(time)) {
-    lastTime = time
-    lastIso = date.toISOString()
-  }
-  return lastIso
-}
-let lastTime = Number.NaN
-let lastIso = ""
-
-/**
- * A lead as the values of its `leads` row (camelCase keys, in COLUMNS order): what Schema.encode gives, written out
- * by hand because encoding a class per row was a fifth of an import's CPU (a property test holds the two equal).
- */
-export const leadColumns = (lead: Lead, identityKey: string) => ({
-  id: lead.id as string,
-  organizationId: lead.organizationId as string,
-  identityKey,
-  companyName: lead.companyName,
-  domain: lead.domain,
-  website: lead.website,
-  industry: lead.industry,
-  employeeCount: lead.employeeCount,
-  fundingStage: lead.fundingStage as string | null,
-  location: json(lead.location),
-  aiAdoptionScore: lead.aiAdoptionScore,
-  leadScore: lead.leadScore,
-  grade: lead.grade as string,
-  status: lead.status as string,
-  source: lead.source as string,
-  tags: json(lead.tags),
-  ownerId: lead.ownerId as string | null,
-  nextFollowUpAt: lead.nextFollowUpAt === null ? null : lead.nextFollowUpAt.toISOString(),
-  productInterests: json(lead.productInterests),
-  notes: lead.notes,
-  confidence: lead.confidence,
-  provenance: provenanceJson(lead.provenance),
-  createdAt: isoOf(lead.createdAt),
-  updatedAt: isoOf(lead.updatedAt),
-  version: lead.version
-})
-
-type LeadColumns = ReturnType<typeof leadColumns>
-
-/** The `leads` columns an import writes, in the order of leadColumns: the repository's own list. */
+/** The `leads` columns an import writes: the repository's own list, in the order of its leadParams. */
 export const COLUMNS = LEAD_COLUMNS
 
 /** What an import's upsert may change on a stored lead: everything but identity, workflow and creation. */
@@ -176,13 +99,13 @@ const planBatch = (
   Effect.gen(function* () {
     const model = yield* CurrentScoringModel
     const counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 }
-    const inserts: Array<LeadColumns> = []
-    const updates: Array<LeadColumns> = []
+    const inserts: Array<LeadRow> = []
+    const updates: Array<LeadRow> = []
     for (const prepared of batch) {
       const stored = existing.get(prepared.identityKey)
       if (stored === undefined) {
         const score = scoreLead(scoringInputOf(prepared.lead, [], []), model, options.now)
-        inserts.push(scoredColumns(prepared.lead, prepared.identityKey, score))
+        inserts.push(leadParams(prepared.lead, prepared.identityKey, score))
         counts.inserted++
         continue
       }
@@ -192,11 +115,18 @@ const planBatch = (
         continue
       }
       const score = yield* scoreOf(merged)
-      updates.push(scoredColumns(merged, prepared.identityKey, score))
+      updates.push(leadParams(merged, prepared.identityKey, score))
       counts.updated++
     }
     return { counts, inserts, updates }
   })
+
+/** A row as a record keyed by column name (for `sql.insert`). */
+const recordOf = (row: LeadRow): Record<string, unknown> => {
+  const record: Record<string, unknown> = {}
+  for (let i = 0; i < COLUMNS.length; i++) record[COLUMNS[i]!] = row[i]
+  return record
+}
 
 const onConflict = `ON CONFLICT (organization_id, identity_key) DO UPDATE SET ${UPDATABLE.map((column) => `${column} = EXCLUDED.${column}`).join(", ")}`
 
@@ -210,7 +140,7 @@ export const writeLeadBatch = (
   batch: ReadonlyArray<PreparedLead>,
   options: { readonly overwrite: boolean; readonly dryRun: boolean; readonly now: Date },
   /** Streams new rows into `leads` inside the batch's transaction (PGlite: COPY from a blob); else INSERT. */
-  copyNew?: (payload: string) => Effect.Effect<void, SqlError>
+  copyNew?: (rows: ReadonlyArray<ReadonlyArray<unknown>>) => Effect.Effect<void, SqlError>
 ) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -223,13 +153,14 @@ export const writeLeadBatch = (
     )
     const { counts, inserts, updates } = yield* planBatch(batch, existing, options)
     if (!options.dryRun && copyNew !== undefined && inserts.length > 0) {
-      yield* copyNew(PgCopy.copyPayload(inserts.map((row) => Object.values(row))))
+      yield* copyNew(inserts)
     }
     const rows = copyNew === undefined ? [...inserts, ...updates] : updates
     if (!options.dryRun && rows.length > 0) {
       // a statement carries at most 65,535 parameters: 2,000 rows of 25 columns each
       for (let start = 0; start < rows.length; start += 2_000) {
-        yield* sql`INSERT INTO leads ${sql.insert(rows.slice(start, start + 2_000))} ${sql.literal(onConflict)}`
+        const records = rows.slice(start, start + 2_000).map(recordOf)
+        yield* sql`INSERT INTO leads ${sql.insert(records)} ${sql.literal(onConflict)}`.withoutTransform
       }
     }
     return counts
@@ -275,9 +206,9 @@ const copyBatch = (
 ) =>
   PgCopy.withTransaction(pool, (query, client) =>
     Effect.gen(function* () {
-      const copy = (statement: string, rows: ReadonlyArray<LeadColumns>) =>
+      const copy = (statement: string, rows: ReadonlyArray<LeadRow>) =>
         Effect.tryPromise({
-          try: () => PgCopy.copyFromText(client, statement, PgCopy.copyPayload(rows.map((row) => Object.values(row)))),
+          try: () => PgCopy.copyRows(client, statement, rows),
           catch: (cause) => new SqlError({ cause, message: "COPY of the import's rows failed" })
         })
       if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 }
