@@ -3,6 +3,7 @@ import { audit, newId, type UseCaseContext } from "@leadforge/domain"
 import { Effect, Either, Stream } from "effect"
 import { CommandFailed, UsageError } from "../commands/shared.js"
 import { type HeaderMapper, type ImportType, isBlank } from "./mapping.js"
+import { IMPORT_HEAP_GROWING_PERCENT, withHeapGrowingPercent } from "./heap.js"
 import { makeRejectionReport } from "./report.js"
 import { SeenKeys } from "./SeenKeys.js"
 import { type InputFormat, isUnreadable, openSource, type SourceItem } from "./source.js"
@@ -284,4 +285,4 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
       yield* audit(options.ctx, "import", "import", newId(), details)
     }
     return summary
-  })
+  }).pipe(withHeapGrowingPercent(IMPORT_HEAP_GROWING_PERCENT))
