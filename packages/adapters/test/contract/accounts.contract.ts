@@ -59,7 +59,10 @@ export const accountsContract = (it: Vitest.MethodsNonLive<AccountPorts>) => {
         expect(dupKey).toMatchObject({ _tag: "UniqueConflict", existingId: key.id })
         expect(Option.map(yield* keys.findActiveByHash(key.hash), (k) => k.organizationId)).toEqual(Option.some(a.id))
         expect(yield* keys.list(b.id)).toEqual([])
+        // the direct row mapping of findActiveByHash matches the schema decoding of list, before and after a touch
+        expect(yield* keys.findActiveByHash(key.hash)).toEqual(Option.some((yield* keys.list(a.id))[0]))
         yield* keys.touch(key.id, new Date("2026-02-01T00:00:00.000Z"))
+        expect(yield* keys.findActiveByHash(key.hash)).toEqual(Option.some((yield* keys.list(a.id))[0]))
         expect(yield* keys.revoke(b.id, key.id, at)).toBe(false)
         expect(yield* keys.revoke(a.id, key.id, at)).toBe(true)
         expect(yield* keys.revoke(a.id, key.id, at)).toBe(false)
