@@ -9,7 +9,7 @@ import {
   type OrganizationId,
   VersionConflict
 } from "@leadforge/domain"
-import { Effect, Layer, Option, Schema } from "effect"
+import { Effect, FiberRef, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, leadParams } from "./leadRow.js"
 import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
@@ -33,10 +33,13 @@ const traced = (name: string) => Effect.withSpan(name, { captureStackTrace: fals
 
 /**
  * Runs a statement without @effect/sql's own `sql.execute` span: on the hot paths the repository's span is the
- * one span per call (it names the operation; the statement text is fixed), and a second span per statement cost
- * about as much as the rest of the client's work.
+ * one span per call (it names the operation; the statement text is fixed). Turning the tracer off is two
+ * fiber-local writes, so it is skipped where the tracer is off already (the HTTP server runs so).
  */
-const untraced = Effect.withTracerEnabled(false)
+const untraced = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  Effect.withFiberRuntime((fiber) =>
+    fiber.getFiberRef(FiberRef.currentTracerEnabled) ? Effect.withTracerEnabled(effect, false) : effect
+  )
 
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -110,9 +113,10 @@ export const make = Effect.gen(function* () {
 
   const first = (rows: ReadonlyArray<Lead>) => Option.fromNullable(rows[0])
 
+  /** One map from rows to the answer (every step of the chain is a step of the fiber's run loop). */
   const findById = (organizationId: OrganizationId, id: LeadId) =>
-    leads(sql.unsafe(FIND_LEAD_BY_ID, [organizationId, id])).pipe(
-      Effect.map(first),
+    untraced(sql.unsafe<LeadRecord>(FIND_LEAD_BY_ID, [organizationId, id]).withoutTransform).pipe(
+      Effect.map((rows) => (rows[0] === undefined ? Option.none() : Option.some(leadFromRow(rows[0])))),
       orUnavailable,
       traced("LeadRepositorySql.findById")
     )
