@@ -152,30 +152,39 @@ export class VectorSegment {
   /**
    * The same result from the SIMD kernel's single-precision scores, each within `q.error` of the exact one. With
    * τ the k-th best of them, k rows score at least τ − error exactly, so a row below τ − 2·error cannot be among
-   * the best k; the rest (usually a few more than k) are scored exactly.
+   * the best k; the rest (usually a few more than k) are scored exactly. τ only rises during the scan, so a row
+   * already below the running bound is dropped at once.
    */
   private scanInTwoPasses(q: Query, filter: VectorFilter, top: TopK) {
     const slab = this.slab
     const { removedAt, kinds, documents, leads } = slab
     const { kind, documentId, leadId } = filter
     const epoch = this.epoch
-    const approximate = new Float32Array(this.rows).fill(Number.NEGATIVE_INFINITY)
+    const margin = 2 * q.error
     const best = new TopK(top.k, slab.ids)
+    let bound = Number.NEGATIVE_INFINITY
+    const candidates: Array<number> = []
+    const approximate: Array<number> = []
     slab.prepare(q)
     for (let first = 0; first < this.rows; first += BLOCK) {
       const count = Math.min(BLOCK, this.rows - first)
       const scores = slab.approximateBlock(first, count, q)
       for (let i = 0; i < count; i++) {
+        const score = scores[i]!
+        if (score < bound) continue
         const row = first + i
         if (removedAt[row]! <= epoch) continue
         if (kind !== undefined && kinds[row] !== kind) continue
         if (documentId !== undefined && documents[row] !== documentId) continue
         if (leadId !== undefined && leads[row] !== leadId) continue
-        approximate[row] = scores[i]!
-        best.offer(row, scores[i]!)
+        best.offer(row, score)
+        bound = best.floor() - margin
+        candidates.push(row)
+        approximate.push(score)
       }
     }
-    const cut = best.floor() - 2 * q.error
-    for (let row = 0; row < this.rows; row++) if (approximate[row]! >= cut) top.offer(row, slab.score(row, q))
+    for (let i = 0; i < candidates.length; i++) {
+      if (approximate[i]! >= bound) top.offer(candidates[i]!, slab.score(candidates[i]!, q))
+    }
   }
 }
