@@ -4,10 +4,13 @@ import {
   changeLeadStatus,
   createLead,
   deleteLead,
+  FieldProvenance,
+  Lead,
   type LeadId,
   LeadRepository,
   mergeLeads,
   newId,
+  planMerge,
   rescoreLead,
   updateLead,
   verifyAuditChain
@@ -86,6 +89,40 @@ describe("lead use cases", () => {
       expect(last.action).toBe("update")
       expect(Object.keys(last.details.changes as object)).toEqual(expect.arrayContaining(["industry", "employeeCount"]))
       expect(Object.keys(last.details.changes as object)).not.toContain("companyName")
+    }).pipe(Effect.provide(freshLayer()))
+  )
+
+  it.effect("updateLead makes the fields it sets user-entered, so a newer import does not undo the edit", () =>
+    Effect.gen(function* () {
+      const created = yield* createLead(ctxA, { companyName: "Acme", domain: "acme.com", industry: "retail" })
+      // as an import leaves a lead: industry and head count came from a file
+      const fromFile = (at: string) =>
+        new FieldProvenance({ origin: "import", confidence: 80, observedAt: new Date(at) })
+      const imported = yield* (yield* LeadRepository).update(
+        new Lead({
+          ...created,
+          employeeCount: 10,
+          provenance: { industry: fromFile("2026-01-01"), employeeCount: fromFile("2026-01-01") },
+          version: 2
+        })
+      )
+      const edited = yield* updateLead(ctxA, imported.id, { industry: "software" }, 2)
+      expect(edited.provenance.industry?.origin).toBe("user")
+      expect(edited.provenance.employeeCount?.origin).toBe("import")
+      const stored = Option.getOrThrow(yield* (yield* LeadRepository).findById(orgA, imported.id))
+      expect(stored.provenance.industry?.origin).toBe("user")
+
+      // a newer file says otherwise: the person's industry stays, the imported head count follows the file
+      const newer = fromFile("2026-06-01")
+      const incoming = new Lead({
+        ...stored,
+        industry: "fintech",
+        employeeCount: 20,
+        provenance: { industry: newer, employeeCount: newer }
+      })
+      const { merged } = planMerge(stored, incoming, { fields: ["industry", "employeeCount"] })
+      expect(merged.industry).toBe("software")
+      expect(merged.employeeCount).toBe(20)
     }).pipe(Effect.provide(freshLayer()))
   )
 

@@ -1,5 +1,6 @@
 import { Effect, Option } from "effect"
 import { DuplicateLead, VersionConflict } from "../errors.js"
+import { FieldProvenance, type Provenance } from "../model/common.js"
 import type { LeadId } from "../model/ids.js"
 import { LeadFields, type LeadPatch } from "../model/Lead.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
@@ -8,6 +9,20 @@ import { buildLead, decodeLeadFields, editableLeadFields, normalizeLeadFields } 
 import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, diff, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
+
+/**
+ * The provenance after a person's edit: every field the patch sets is user-entered from now on, so a later import
+ * or enrichment does not replace it (the merge policy ranks user-entered values first). A field an import or the
+ * model had set kept its old entry before, and the next import of a newer file silently undid the edit.
+ */
+const userEntered = (provenance: Provenance, patch: LeadPatch, now: Date): Provenance => {
+  const edited = editableLeadFields.filter((field) => Object.hasOwn(patch, field) && patch[field] !== undefined)
+  if (edited.length === 0) return provenance
+  const entry = new FieldProvenance({ origin: "user", confidence: 100, observedAt: now })
+  const next: Record<string, FieldProvenance> = { ...provenance }
+  for (const field of edited) next[field] = entry
+  return next
+}
 
 /**
  * Applies a patch to a lead the caller read at `expectedVersion`: re-normalizes, re-checks identity when
@@ -35,6 +50,7 @@ export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, ex
       {
         ...current,
         ...normalized,
+        provenance: userEntered(current.provenance, patch, now),
         source: fields.source ?? current.source,
         updatedAt: now,
         version: current.version + 1
