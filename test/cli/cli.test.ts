@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { Persistence as PglitePersistence } from "@leadforge/adapters/pglite"
+import { Actor, type LeadId, type OrganizationId, updateLead } from "@leadforge/domain"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { contactsCsv, leadsNdjson, mixedLeadsCsv } from "./fixtures.js"
 import { buildCli, freshPostgres, ndjson, type Result, runCli, tempDir } from "./support.js"
@@ -291,6 +294,98 @@ for (const backend of backends) {
         },
         SLOW
       )
+
+    if (backend.full)
+      it(
+        "keeps a person's edits on re-import, and lets the file's values win with --overwrite",
+        async () => {
+          const dataDir = tempDir("leadforge-cli-overwrite-")
+          const own = { LEADFORGE_DATA_DIR: dataDir }
+          const header = "Company,Website,Industry,Employees\n"
+          const first = file("overwrite-1.csv", `${header}Ovr GmbH,https://ovr.de,retail,10\n`)
+          expect((await runCli(["import", first, "--type", "leads"], own)).code).toBe(0)
+          const [stored] = ndjson((await runCli(["leads", "list", "--json"], own)).stdout) as Array<{
+            id: LeadId
+            organizationId: OrganizationId
+            version: number
+          }>
+          // a person corrects the industry through the library (what PATCH /api/v1/leads/:id runs)
+          await Effect.runPromise(
+            updateLead(
+              { organizationId: stored!.organizationId, actor: new Actor({ type: "user", id: "editor" }) },
+              stored!.id,
+              { industry: "software" },
+              stored!.version
+            ).pipe(Effect.provide(PglitePersistence.pglite({ dataDir })))
+          )
+
+          const newer = file("overwrite-2.csv", `${header}Ovr GmbH,https://ovr.de,fintech,25\n`)
+          const kept = await runCli(["import", newer, "--type", "leads", "--json"], own)
+          expect(ndjson(kept.stdout).at(-1)).toMatchObject({ updated: 1 })
+          const afterImport = ndjson((await runCli(["leads", "get", stored!.id, "--json"], own)).stdout)[0]
+          expect(afterImport).toMatchObject({ industry: "software", employeeCount: 25 })
+
+          const forced = await runCli(["import", newer, "--type", "leads", "--overwrite", "--json"], own)
+          expect(ndjson(forced.stdout).at(-1)).toMatchObject({ updated: 1, overwrite: true })
+          const afterOverwrite = ndjson((await runCli(["leads", "get", stored!.id, "--json"], own)).stdout)[0]
+          expect(afterOverwrite).toMatchObject({ industry: "fintech", employeeCount: 25 })
+          fs.rmSync(dataDir, { recursive: true, force: true })
+        },
+        SLOW
+      )
+
+    it(
+      "seeds demo data: leads across industries and countries, good and risky contacts (bad ones rejected), activities; a second seed changes nothing",
+      async () => {
+        // a database of its own: the demo organization is the only one
+        const { env: seedEnv, cleanup: dropSeeded } = await backend.env()
+        try {
+          const first = await runCli(["seed", "--demo", "--leads", "60", "--json"], seedEnv)
+          expect(first.code, first.stderr).toBe(0)
+          const summary = ndjson(first.stdout)[0] as {
+            organizationId: string
+            leads: { inserted: number; rejected: number }
+            contacts: { inserted: number; rejected: number; generated: { good: number; risky: number; bad: number } }
+            activities: number
+          }
+          expect(summary.leads.inserted).toBeGreaterThan(0)
+          expect(summary.leads.rejected).toBe(0)
+          expect(summary.contacts.generated.good).toBeGreaterThan(0)
+          expect(summary.contacts.generated.risky).toBeGreaterThan(0)
+          expect(summary.contacts.generated.bad).toBeGreaterThan(0)
+          // bad emails are rejected by validation; good and risky ones are stored
+          expect(summary.contacts.rejected).toBeGreaterThanOrEqual(summary.contacts.generated.bad)
+          expect(summary.activities).toBeGreaterThan(0)
+
+          const scope = ["--org", summary.organizationId]
+          const leads = ndjson(
+            (await runCli(["export", "--type", "leads", "--format", "ndjson", ...scope], seedEnv)).stdout
+          )
+          expect(leads).toHaveLength(summary.leads.inserted)
+          expect(new Set(leads.map((l) => l.industry)).size).toBeGreaterThanOrEqual(5)
+          expect(new Set(leads.map((l) => l.country)).size).toBeGreaterThanOrEqual(5)
+          const contacts = ndjson(
+            (await runCli(["export", "--type", "contacts", "--format", "ndjson", ...scope], seedEnv)).stdout
+          )
+          expect(contacts).toHaveLength(summary.contacts.inserted)
+          const statuses = new Set(contacts.map((c) => c.email_status))
+          expect(statuses.has("valid")).toBe(true)
+          expect([...statuses].some((s) => s !== "valid")).toBe(true)
+
+          const second = await runCli(["seed", "--demo", "--leads", "60", "--json", ...scope], seedEnv)
+          expect(second.code, second.stderr).toBe(0)
+          expect(ndjson(second.stdout)[0]).toMatchObject({
+            organizationId: summary.organizationId,
+            leads: { inserted: 0, updated: 0, unchanged: summary.leads.inserted },
+            contacts: { inserted: 0, updated: 0, unchanged: summary.contacts.inserted },
+            activities: 0
+          })
+        } finally {
+          await dropSeeded()
+        }
+      },
+      SLOW
+    )
 
     it(
       "exports leads and contacts, and an export imported into an empty database reproduces the leads",
