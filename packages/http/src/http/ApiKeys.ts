@@ -11,7 +11,7 @@ import {
   OrganizationRepository,
   type Role
 } from "@leadforge/domain"
-import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Context, Effect, Layer, Option, Redacted, Tracer } from "effect"
 import { Forbidden, problemBody, ServiceUnavailable, Unauthorized } from "../api/Problems.js"
 import { Authentication } from "../api/Security.js"
 
@@ -111,6 +111,17 @@ export const ApiKeyCacheLive = Layer.effect(
   })
 )
 
+/**
+ * Effect.annotateCurrentSpan, without its cost when there is no span: it looks the span up through an effect that
+ * fails with a NoSuchElementException (an Error, with its stack trace) — on every request of a server that runs
+ * with its tracer off.
+ */
+const annotateSpan = (key: string, value: unknown) =>
+  Effect.flatMap(Effect.serviceOption(Tracer.ParentSpan), (parent) => {
+    const span = Option.getOrUndefined(parent)
+    return span?._tag === "Span" ? Effect.sync(() => span.attribute(key, value)) : Effect.void
+  })
+
 /** Resolves the bearer key to its organization and role; viewers get 403 on anything but reads. */
 export const AuthenticationLive = Layer.effect(
   Authentication,
@@ -160,7 +171,7 @@ export const AuthenticationLive = Layer.effect(
             )
           }
           yield* touch(key)
-          yield* Effect.annotateCurrentSpan("leadforge.apiKey", key.prefix)
+          yield* annotateSpan("leadforge.apiKey", key.prefix)
           return { organizationId: key.organizationId, keyId: key.id, role: key.role }
         })
     })

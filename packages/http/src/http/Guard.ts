@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either, Option } from "effect"
+import { Effect, Either, LogLevel, Option } from "effect"
 import { PROBLEM_CONTENT_TYPE, type ProblemInput, problemBody } from "../api/Problems.js"
 import { hashKey } from "./ApiKeys.js"
 import { IdempotencyStore } from "./Idempotency.js"
@@ -104,14 +104,20 @@ export const guard =
       }).pipe(
         // Failures were already answered (as problems); only server-side ones deserve an error log with the cause.
         Effect.tapErrorCause((cause) => (status >= 500 ? Effect.logError("request failed", cause) : Effect.void)),
+        // the access log's annotations are built only when it will be written (LOG_LEVEL info or finer)
         Effect.onExit(() =>
-          Effect.logInfo("http request").pipe(
-            Effect.annotateLogs({
-              method: request.method,
-              path: redactUrl(request.url),
-              status,
-              durationMs: Date.now() - startedAt
-            })
+          Effect.whenLogLevel(
+            Effect.suspend(() =>
+              Effect.logInfo("http request").pipe(
+                Effect.annotateLogs({
+                  method: request.method,
+                  path: redactUrl(request.url),
+                  status,
+                  durationMs: Date.now() - startedAt
+                })
+              )
+            ),
+            LogLevel.Info
           )
         ),
         Effect.annotateLogs("requestId", requestId)

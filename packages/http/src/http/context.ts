@@ -9,7 +9,8 @@ export const useCaseContext: Effect.Effect<UseCaseContext, never, CurrentPrincip
   CurrentPrincipal,
   (principal) => ({
     organizationId: principal.organizationId,
-    actor: new Actor({ type: "api_key", id: principal.keyId })
+    // the principal was resolved from a stored key: no need to validate it again on every request
+    actor: new Actor({ type: "api_key", id: principal.keyId }, true)
   })
 )
 
