@@ -168,7 +168,7 @@ export class VectorSegment {
     slab.prepare(q)
     for (let first = 0; first < this.rows; first += BLOCK) {
       const count = Math.min(BLOCK, this.rows - first)
-      const scores = slab.approximateBlock(first, count, q)
+      const scores = slab.approximates(first) ? slab.approximateBlock(first, count, q) : this.rounded(first, count, q)
       for (let i = 0; i < count; i++) {
         const score = scores[i]!
         if (score < bound) continue
@@ -186,5 +186,15 @@ export class VectorSegment {
     for (let i = 0; i < candidates.length; i++) {
       if (approximate[i]! >= bound) top.offer(candidates[i]!, slab.score(candidates[i]!, q))
     }
+  }
+
+  /**
+   * A block past the kernel memory's 4 GiB, scored in JavaScript and rounded to single precision: that moves a
+   * score by at most 2⁻²⁴ of its size, within `q.error`, so it goes through the same bound.
+   */
+  private rounded(first: number, count: number, q: Query): Float32Array {
+    const exact = new Float64Array(count)
+    this.slab.scoreBlock(first, count, q, exact)
+    return Float32Array.from(exact)
   }
 }

@@ -75,7 +75,12 @@ export class VectorSlab<Head> {
       const before = memory.buffer
       const pages = before.byteLength / PAGE
       // at least double, so appending stays amortized linear; 65,536 pages (4 GiB) is WebAssembly's limit
-      memory.grow(Math.max(Math.ceil(end / PAGE) - pages, Math.min(pages, 65_536 - pages)))
+      try {
+        memory.grow(Math.max(Math.ceil(end / PAGE) - pages, Math.min(pages, 65_536 - pages)))
+      } catch {
+        // past the limit, this block and the next stay in JavaScript (scanned there, exactly)
+        return new Float32Array(blockBytes / 4)
+      }
       for (let i = 0; i < this.blocks.length; i++) if (this.blocks[i]!.buffer === before) this.blocks[i] = this.view(i)
     }
     return this.view(b)
@@ -132,9 +137,7 @@ export class VectorSlab<Head> {
     accumulate(block, block.length / this.dimension, first & BLOCK_MASK, count, query, out)
   }
 
-  /**
-   * Whether `approximateBlock` can score the block holding `row` (its full blocks live in the kernel's memory).
-   */
+  /** Whether `approximateBlock` can score the block holding `row` (a full block in the kernel's memory). */
   approximates(row: number): boolean {
     return this.kernel != null && this.blocks[row >> BLOCK_SHIFT]!.buffer === this.kernel.memory.buffer
   }
