@@ -106,6 +106,8 @@ const code = [
   ...body
 ]
 
+// sections: 1 the function's type (six i32 parameters, no result), 3 the function, 5 the memory (one page to start),
+// 7 the exports, 10 the code
 const bytes = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
   ...section(1, vector([[0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), 0]])),
