@@ -14,7 +14,7 @@ import { CampaignsHttp, ProductsHttp } from "./http/CatalogHttp.js"
 import { ActivitiesHttp, ContactsHttp } from "./http/ContactsHttp.js"
 import { guard } from "./http/Guard.js"
 import { HealthHttp, ServerInfo, SystemHttp } from "./http/HealthHttp.js"
-import { IdempotencyStoreMemory } from "./http/Idempotency.js"
+import { idempotencyStoreLayer } from "./http/Idempotency.js"
 import { KnowledgeBackend, KnowledgeBackendLive, KnowledgeHttp } from "./http/KnowledgeHttp.js"
 import { LeadsHttp } from "./http/LeadsHttp.js"
 import { rateLimiterLayer } from "./http/RateLimit.js"
@@ -126,6 +126,9 @@ const rateLimiting = Layer.unwrapEffect(
   })
 )
 
+/** Idempotency-Key records: in this process's memory, or shared by every server process via REDIS_URL. */
+const idempotency = Layer.unwrapEffect(Effect.map(Config.option(Config.redacted("REDIS_URL")), idempotencyStoreLayer))
+
 const serverInfo = Layer.effect(
   ServerInfo,
   Effect.gen(function* () {
@@ -226,7 +229,7 @@ export const serve = (options: ServeOptions) => {
     Effect.map(bodyLimit, (limit) => HttpApiBuilder.serve(guard({ bodyLimit: limit })))
   ).pipe(
     Layer.provide(rateLimiting),
-    Layer.provide(IdempotencyStoreMemory),
+    Layer.provide(idempotency),
     Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(corsLayer),

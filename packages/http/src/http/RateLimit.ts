@@ -1,5 +1,5 @@
-import { Context, Effect, Layer, Option, Redacted } from "effect"
-import { Redis } from "ioredis"
+import { Context, Effect, Layer, Option, type Redacted } from "effect"
+import { connectRedis } from "./Redis.js"
 
 export interface RateLimitDecision {
   readonly allowed: boolean
@@ -80,23 +80,7 @@ export const RateLimiterRedis = (options: RateLimitOptions & { readonly url: Red
   Layer.scoped(
     RateLimiter,
     Effect.gen(function* () {
-      const redis = yield* Effect.acquireRelease(
-        Effect.sync(
-          () =>
-            new Redis(Redacted.value(options.url), {
-              lazyConnect: true,
-              maxRetriesPerRequest: 1,
-              connectTimeout: 1000
-            })
-        ),
-        (client) => Effect.promise(() => client.quit().catch(() => "closed"))
-      )
-      redis.on("error", () => {})
-      // Start without Redis if it is down (requests are then let through); ioredis keeps reconnecting.
-      yield* Effect.tryPromise(() => redis.connect()).pipe(
-        Effect.timeout("2 seconds"),
-        Effect.catchAll((error) => Effect.logWarning("Redis for rate limits is not reachable yet", String(error)))
-      )
+      const redis = yield* connectRedis(options.url, "rate limits")
       return {
         take: (key) =>
           Effect.tryPromise(
