@@ -13,7 +13,7 @@ import * as path from "node:path"
 import { Effect, Layer, Redacted } from "effect"
 import { PgliteDatabase, Persistence as PglitePersistence } from "../packages/adapters/dist/pglite/index.js"
 import { PgPool, Postgres } from "../packages/adapters/dist/postgres/index.js"
-import { identityKeyOf, LEAD_COLUMNS, LEAD_SELECT_LIST, Persistence } from "../packages/adapters/dist/sql/index.js"
+import { LEAD_COLUMNS, LEAD_SELECT_LIST, leadParams, Persistence } from "../packages/adapters/dist/sql/index.js"
 import {
   Lead,
   type LeadId,
@@ -116,35 +116,6 @@ const makeLead = (organizationId: OrganizationId) => {
 const INSERT_SQL = `INSERT INTO leads (${LEAD_SELECT_LIST}) VALUES (${LEAD_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING RETURNING id`
 const FIND_SQL = `SELECT ${LEAD_SELECT_LIST} FROM leads WHERE organization_id = $1 AND id = $2`
 
-/** What a hand-written data layer would send: the fields in column order, JSON columns as text. */
-const insertParams = (lead: Lead): Array<unknown> => [
-  lead.id,
-  lead.organizationId,
-  identityKeyOf(lead),
-  lead.companyName,
-  lead.domain,
-  lead.website,
-  lead.industry,
-  lead.employeeCount,
-  lead.fundingStage,
-  JSON.stringify(lead.location),
-  lead.aiAdoptionScore,
-  lead.leadScore,
-  lead.grade,
-  lead.status,
-  lead.source,
-  JSON.stringify(lead.tags),
-  lead.ownerId,
-  lead.nextFollowUpAt?.toISOString() ?? null,
-  JSON.stringify(lead.productInterests),
-  lead.notes,
-  lead.confidence,
-  JSON.stringify(lead.provenance),
-  lead.createdAt.toISOString(),
-  lead.updatedAt.toISOString(),
-  lead.version
-]
-
 interface Bare {
   readonly query: (sql: string, params: Array<unknown>) => Promise<unknown>
 }
@@ -163,7 +134,7 @@ const compare = (label: string, bare: Bare, sizes: { readonly inserts: number; r
       const forRepo = Array.from({ length: sizes.inserts }, () => makeLead(org))
       const [b, r] = yield* inTurn(
         round,
-        Effect.promise(() => timeAsync(sizes.inserts, (i) => bare.query(INSERT_SQL, insertParams(forBare[i]!)))),
+        Effect.promise(() => timeAsync(sizes.inserts, (i) => bare.query(INSERT_SQL, leadParams(forBare[i]!)))),
         timeEffect(sizes.inserts, (i) => repo.insert(forRepo[i]!))
       )
       for (const lead of forRepo) ids.push(lead.id)
