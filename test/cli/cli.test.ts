@@ -78,17 +78,13 @@ const backends: ReadonlyArray<{
   readonly name: string
   readonly env: () => Promise<{ readonly env: Record<string, string>; readonly cleanup: () => Promise<void> }>
   readonly skip?: string
-  /** Every scenario; otherwise the database-specific ones (migrations, import, round trip) to keep the run short. */
-  readonly full: boolean
 }> = [
   {
     name: "PGlite",
-    full: true,
     env: async () => ({ env: { LEADFORGE_DATA_DIR: tempDir("leadforge-cli-pglite-") }, cleanup: async () => {} })
   },
   {
     name: "PostgreSQL",
-    full: false,
     ...(process.env.DATABASE_URL ? {} : { skip: "DATABASE_URL is not set" }),
     env: async () => {
       const db = await freshPostgres(process.env.DATABASE_URL as string)
@@ -193,109 +189,105 @@ for (const backend of backends) {
       SLOW
     )
 
-    if (backend.full)
-      it(
-        "shows, scores and moves a lead",
-        async () => {
-          const [lead] = ndjson((await cli(["leads", "list", "--json", "--country", "de"])).stdout)
-          expect(lead?.domain).toBe("acme.de")
-          const id = String(lead?.id)
-          const got = await cli(["leads", "get", id])
-          expect(got.code).toBe(0)
-          expect(got.stdout).toContain("Acme GmbH")
-          const scored = ndjson((await cli(["leads", "score", id, "--explain", "--json"])).stdout)[0]
-          expect(scored?.score).toBe(lead?.leadScore)
-          expect(Array.isArray(scored?.factors) && scored.factors.length > 0).toBe(true)
-          const moved = await cli(["leads", "status", id, "contacted"])
-          expect(moved.code, moved.stderr).toBe(0)
-          expect(moved.stdout).toContain("is now contacted")
-          const illegal = await cli(["leads", "status", id, "won"])
-          expect(illegal.code).toBe(1)
-          expect(illegal.stderr).toContain('cannot move a lead from "contacted" to "won"')
-          const missing = await cli(["leads", "get", "00000000-0000-4000-8000-000000000000"])
-          expect(missing.code).toBe(1)
-          expect(missing.stderr).toContain("no lead with id")
-        },
-        SLOW
-      )
+    it(
+      "shows, scores and moves a lead",
+      async () => {
+        const [lead] = ndjson((await cli(["leads", "list", "--json", "--country", "de"])).stdout)
+        expect(lead?.domain).toBe("acme.de")
+        const id = String(lead?.id)
+        const got = await cli(["leads", "get", id])
+        expect(got.code).toBe(0)
+        expect(got.stdout).toContain("Acme GmbH")
+        const scored = ndjson((await cli(["leads", "score", id, "--explain", "--json"])).stdout)[0]
+        expect(scored?.score).toBe(lead?.leadScore)
+        expect(Array.isArray(scored?.factors) && scored.factors.length > 0).toBe(true)
+        const moved = await cli(["leads", "status", id, "contacted"])
+        expect(moved.code, moved.stderr).toBe(0)
+        expect(moved.stdout).toContain("is now contacted")
+        const illegal = await cli(["leads", "status", id, "won"])
+        expect(illegal.code).toBe(1)
+        expect(illegal.stderr).toContain('cannot move a lead from "contacted" to "won"')
+        const missing = await cli(["leads", "get", "00000000-0000-4000-8000-000000000000"])
+        expect(missing.code).toBe(1)
+        expect(missing.stderr).toContain("no lead with id")
+      },
+      SLOW
+    )
 
-    if (backend.full)
-      it(
-        "imports contacts onto existing leads and validates contacts from stdin",
-        async () => {
-          const imported = await cli([
-            "import",
-            file(`contacts-${backend.name}.csv`, contactsCsv),
-            "--type",
-            "contacts",
-            "--json"
-          ])
-          expect(imported.code, imported.stderr).toBe(3)
-          const lines = ndjson(imported.stdout)
-          expect(lines.at(-1)).toMatchObject({ inserted: 2, rejected: 2 })
-          expect(lines.filter((l) => l.type === "rejected").map((l) => [l.row, l.code])).toEqual([
-            [3, "email_invalid"],
-            [4, "unknown_lead"]
-          ])
-          const acme = ndjson((await cli(["leads", "list", "--json", "-q", "acme"])).stdout)[0]
-          const detail = ndjson((await cli(["leads", "get", String(acme?.id), "--json"])).stdout)[0]
-          expect(
-            ((detail?.contacts ?? []) as Array<{ email: string; seniority: string }>).map((c) => [c.email, c.seniority])
-          ).toEqual([["jane.doe@acme.de", "c_level"]])
+    it(
+      "imports contacts onto existing leads and validates contacts from stdin",
+      async () => {
+        const imported = await cli([
+          "import",
+          file(`contacts-${backend.name}.csv`, contactsCsv),
+          "--type",
+          "contacts",
+          "--json"
+        ])
+        expect(imported.code, imported.stderr).toBe(3)
+        const lines = ndjson(imported.stdout)
+        expect(lines.at(-1)).toMatchObject({ inserted: 2, rejected: 2 })
+        expect(lines.filter((l) => l.type === "rejected").map((l) => [l.row, l.code])).toEqual([
+          [3, "email_invalid"],
+          [4, "unknown_lead"]
+        ])
+        const acme = ndjson((await cli(["leads", "list", "--json", "-q", "acme"])).stdout)[0]
+        const detail = ndjson((await cli(["leads", "get", String(acme?.id), "--json"])).stdout)[0]
+        expect(
+          ((detail?.contacts ?? []) as Array<{ email: string; seniority: string }>).map((c) => [c.email, c.seniority])
+        ).toEqual([["jane.doe@acme.de", "c_level"]])
 
-          const validated = await cli(
-            ["contacts", "validate", "-", "--json"],
-            "jane.doe@acme.de\ninfo@acme.de\nnot-an-email\n"
-          )
-          expect(validated.code).toBe(0)
-          expect(ndjson(validated.stdout).map((r) => [r.row, r.status])).toEqual([
-            [1, "risky"],
-            [2, "risky"],
-            [3, "invalid"]
-          ])
-        },
-        SLOW
-      )
+        const validated = await cli(
+          ["contacts", "validate", "-", "--json"],
+          "jane.doe@acme.de\ninfo@acme.de\nnot-an-email\n"
+        )
+        expect(validated.code).toBe(0)
+        expect(ndjson(validated.stdout).map((r) => [r.row, r.status])).toEqual([
+          [1, "risky"],
+          [2, "risky"],
+          [3, "invalid"]
+        ])
+      },
+      SLOW
+    )
 
-    if (backend.full)
-      it(
-        "creates, lists and revokes API keys; stores only a hash",
-        async () => {
-          const created = ndjson((await cli(["keys", "create", "--name", "ci", "--role", "admin", "--json"])).stdout)[0]
-          expect(String(created?.key)).toMatch(/^lf_[A-Za-z0-9_-]{32,}$/)
-          const listed = await cli(["keys", "list", "--json"])
-          expect(listed.stdout).not.toContain(String(created?.key))
-          expect(ndjson(listed.stdout)[0]).toMatchObject({ id: created?.id, role: "admin", revokedAt: null })
-          expect(ndjson(listed.stdout)[0]).not.toHaveProperty("hash")
-          expect((await cli(["keys", "revoke", String(created?.id)])).code).toBe(0)
-          const again = await cli(["keys", "revoke", String(created?.id)])
-          expect(again.code).toBe(1)
-          expect(again.stderr).toContain("no active API key")
-        },
-        SLOW
-      )
+    it(
+      "creates, lists and revokes API keys; stores only a hash",
+      async () => {
+        const created = ndjson((await cli(["keys", "create", "--name", "ci", "--role", "admin", "--json"])).stdout)[0]
+        expect(String(created?.key)).toMatch(/^lf_[A-Za-z0-9_-]{32,}$/)
+        const listed = await cli(["keys", "list", "--json"])
+        expect(listed.stdout).not.toContain(String(created?.key))
+        expect(ndjson(listed.stdout)[0]).toMatchObject({ id: created?.id, role: "admin", revokedAt: null })
+        expect(ndjson(listed.stdout)[0]).not.toHaveProperty("hash")
+        expect((await cli(["keys", "revoke", String(created?.id)])).code).toBe(0)
+        const again = await cli(["keys", "revoke", String(created?.id)])
+        expect(again.code).toBe(1)
+        expect(again.stderr).toContain("no active API key")
+      },
+      SLOW
+    )
 
-    if (backend.full)
-      it(
-        "audits each import as one event with its counts and SHA-256, and verifies the chain",
-        async () => {
-          const events = ndjson((await cli(["audit", "list", "--entity-type", "import", "--json"])).stdout)
-          expect(events.length).toBeGreaterThanOrEqual(3)
-          expect(events[0]?.details).toMatchObject({
-            type: "leads",
-            rows: 8,
-            inserted: 4,
-            rejected: 4,
-            sha256: createHash("sha256").update(mixedLeadsCsv).digest("hex")
-          })
-          const verified = await cli(["audit", "verify", "--json"])
-          expect(verified.code).toBe(0)
-          expect(ndjson(verified.stdout)[0]).toMatchObject({ valid: true })
-        },
-        SLOW
-      )
+    it(
+      "audits each import as one event with its counts and SHA-256, and verifies the chain",
+      async () => {
+        const events = ndjson((await cli(["audit", "list", "--entity-type", "import", "--json"])).stdout)
+        expect(events.length).toBeGreaterThanOrEqual(3)
+        expect(events[0]?.details).toMatchObject({
+          type: "leads",
+          rows: 8,
+          inserted: 4,
+          rejected: 4,
+          sha256: createHash("sha256").update(mixedLeadsCsv).digest("hex")
+        })
+        const verified = await cli(["audit", "verify", "--json"])
+        expect(verified.code).toBe(0)
+        expect(ndjson(verified.stdout)[0]).toMatchObject({ valid: true })
+      },
+      SLOW
+    )
 
-    if (backend.full)
+    if (backend.name === "PGlite")
       it(
         "keeps a person's edits on re-import, and lets the file's values win with --overwrite",
         async () => {
@@ -393,14 +385,12 @@ for (const backend of backends) {
         const csv = await cli(["export", "--type", "leads"])
         expect(csv.code, csv.stderr).toBe(0)
         expect(csv.stdout.split("\n")[0]).toMatch(/^company_name,domain,website/)
-        if (backend.full) {
-          const contacts = await cli(["export", "--type", "contacts", "--format", "ndjson"])
-          expect(
-            ndjson(contacts.stdout)
-              .map((c) => c.email)
-              .sort()
-          ).toEqual(["info@globex.com", "jane.doe@acme.de"])
-        }
+        const contacts = await cli(["export", "--type", "contacts", "--format", "ndjson"])
+        expect(
+          ndjson(contacts.stdout)
+            .map((c) => c.email)
+            .sort()
+        ).toEqual(["info@globex.com", "jane.doe@acme.de"])
 
         const other = { LEADFORGE_DATA_DIR: tempDir("leadforge-cli-roundtrip-") }
         const exported = file(`export-${backend.name}.csv`, csv.stdout)
