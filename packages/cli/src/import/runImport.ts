@@ -2,7 +2,7 @@ import { basename } from "node:path"
 import { audit, newId, type UseCaseContext } from "@leadforge/domain"
 import { Effect, Either, Stream } from "effect"
 import { CommandFailed, UsageError } from "../commands/shared.js"
-import { IMPORT_HEAP_GROWING_PERCENT, withHeapGrowingPercent } from "./heap.js"
+import { BULK_HEAP_GROWING_PERCENT, withHeapGrowingPercent } from "../heap.js"
 import { type HeaderMapper, type ImportType, isBlank } from "./mapping.js"
 import { makeRejectionReport } from "./report.js"
 import { SeenKeys } from "./SeenKeys.js"
@@ -285,4 +285,4 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
       yield* audit(options.ctx, "import", "import", newId(), details)
     }
     return summary
-  }).pipe(withHeapGrowingPercent(IMPORT_HEAP_GROWING_PERCENT))
+  }).pipe(withHeapGrowingPercent(BULK_HEAP_GROWING_PERCENT))
