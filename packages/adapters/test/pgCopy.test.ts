@@ -16,10 +16,12 @@ describe("COPY text encoding", () => {
     expect(PgCopy.copyText(new Date("2026-01-02T03:04:05.678Z"))).toBe("2026-01-02T03:04:05.678Z")
     expect(PgCopy.copyText({ a: "x\ty" })).toBe('{"a":"x\\\\ty"}')
     expect(
-      PgCopy.copyPayload([
-        ["a", null],
-        ["b\n", 1]
-      ])
+      [
+        ...PgCopy.copyChunks([
+          ["a", null],
+          ["b\n", 1]
+        ])
+      ].join("")
     ).toBe("a\t\\N\nb\\n\t1\n")
   })
 
@@ -27,7 +29,7 @@ describe("COPY text encoding", () => {
     const rows = Array.from({ length: 500 }, (_, n) => [n, `row ${n}\twith a tab`, n % 3 === 0 ? null : { n }])
     const pieces = [...PgCopy.copyChunks(rows, 1_000)]
     expect(pieces.length).toBeGreaterThan(10)
-    expect(pieces.join("")).toBe(PgCopy.copyPayload(rows))
+    expect(pieces.join("")).toBe(rows.map((row) => `${row.map(PgCopy.copyText).join("\t")}\n`).join(""))
     for (const piece of pieces) {
       expect(piece.endsWith("\n")).toBe(true)
       // a piece closes at the first row that takes it to the size

@@ -49,9 +49,6 @@ export function* copyChunks(rows: Iterable<ReadonlyArray<unknown>>, size = 64 * 
   if (out.length > 0) yield out
 }
 
-/** Rows as one COPY text payload (tab-separated, newline-terminated). */
-export const copyPayload = (rows: Iterable<ReadonlyArray<unknown>>): string => Array.from(copyChunks(rows)).join("")
-
 /** Streams `rows` through `COPY … FROM STDIN` on this client, a piece at a time, as the connection drains. */
 export const copyRows = (
   client: pg.PoolClient,
