@@ -25,7 +25,7 @@ import {
   updateLead,
   VectorIndex
 } from "@leadforge/domain"
-import { Effect, Layer, Option } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option } from "effect"
 import { resolvePostgres } from "../../packages/adapters/test/support/databases.js"
 import { freshContext } from "./support.js"
 import { memoryWorld, pgliteWorld, postgresWorld } from "./worlds.js"
@@ -88,6 +88,30 @@ const brokenIndex = Effect.map(VectorIndex, (real) =>
     delete: () => Effect.fail(new Unavailable({ service: "vector index", reason: "connection refused" }))
   })
 )
+
+/**
+ * The real index whose first upsert waits: `entered` once it is called, and it goes on after `release`; later
+ * upserts pass straight through.
+ */
+const heldIndex = Effect.gen(function* () {
+  const real = yield* VectorIndex
+  const called = yield* Deferred.make<void>()
+  const released = yield* Deferred.make<void>()
+  let first = true
+  const service = VectorIndex.of({
+    ...real,
+    upsert: (points) =>
+      Effect.suspend(() => {
+        if (!first) return real.upsert(points)
+        first = false
+        return Deferred.succeed(called, undefined).pipe(
+          Effect.zipRight(Deferred.await(released)),
+          Effect.zipRight(real.upsert(points))
+        )
+      })
+  })
+  return { service, entered: Deferred.await(called), release: Deferred.succeed(released, undefined) }
+})
 
 const make = (ctx: Ctx, companyName: string, industry: string, notes: string) =>
   createLead(ctx, { companyName, industry, notes })
@@ -155,6 +179,39 @@ const leadIndexSuite = (it: Vitest.MethodsNonLive<Ports>) => {
       expect(lead.notes).toBe(ROBOTICS)
       expect(yield* indexedIds(ctx)).toEqual([a.id])
       expect(yield* scoreOf(ctx, a, leadProfileText(lead))).toBeCloseTo(1, 5)
+    })
+  )
+
+  it.effect("index writes that land out of order leave the profile that committed last, and no deleted lead", () =>
+    Effect.gen(function* () {
+      const ctx = freshContext()
+      const a = yield* make(ctx, "RoboFleet", "warehouse robotics", ROBOTICS)
+      const b = yield* make(ctx, "TaxPilot", "accounting software", "Automated tax filing for small businesses")
+
+      // the first write's index upsert stalls (a slow index, another process) until the second write has synced
+      const first = yield* heldIndex
+      const slow = yield* updateLead(ctx, a.id, { notes: "Robotic picking arms" }, 1).pipe(
+        Effect.provideService(VectorIndex, first.service),
+        Effect.fork
+      )
+      yield* first.entered
+      const second = yield* updateLead(ctx, a.id, { notes: "Drones for stocktaking" }, 2)
+      yield* first.release
+      const late = yield* Fiber.join(slow)
+      expect(late.version).toBe(2)
+      expect(yield* scoreOf(ctx, a, leadProfileText(second))).toBeCloseTo(1, 5)
+      expect(yield* scoreOf(ctx, a, leadProfileText(late))).toBeLessThan(0.9)
+
+      const held = yield* heldIndex
+      const edit = yield* updateLead(ctx, b.id, { notes: "Payroll for small businesses" }, 1).pipe(
+        Effect.provideService(VectorIndex, held.service),
+        Effect.fork
+      )
+      yield* held.entered
+      yield* deleteLead(ctx, b.id)
+      yield* held.release
+      yield* Fiber.join(edit)
+      expect(yield* indexedIds(ctx)).toEqual([a.id])
     })
   )
 
