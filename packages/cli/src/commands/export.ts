@@ -48,6 +48,47 @@ const contactColumns = [
 
 type Row = Record<string, unknown>
 
+/**
+ * What a page reads: the columns the records are made of and no more (not provenance, nor the generated
+ * tsvector, which together are most of a stored row).
+ */
+const LEAD_SELECT = [
+  "id",
+  "company_name",
+  "domain",
+  "website",
+  "industry",
+  "employee_count",
+  "funding_stage",
+  "location",
+  "ai_adoption_score",
+  "tags",
+  "product_interests",
+  "notes",
+  "lead_score",
+  "grade",
+  "status",
+  "created_at"
+]
+  .map((column) => `l.${column}`)
+  .join(", ")
+
+const CONTACT_SELECT = [
+  "id",
+  "first_name",
+  "last_name",
+  "email",
+  "job_title",
+  "phone",
+  "linkedin_url",
+  "email_status",
+  "seniority",
+  "department",
+  "created_at"
+]
+  .map((column) => `c.${column}`)
+  .join(", ")
+
 const parseJson = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value)
 
 const leadRecord = (row: Row): Row => {
@@ -152,8 +193,9 @@ export const exportCommand = Command.make(
       }
       const page = (after: string) =>
         args.type === "leads"
-          ? sql<Row>`SELECT * FROM leads l WHERE ${where("l")} AND l.id > ${after} ORDER BY l.id LIMIT ${PAGE}`
-          : sql<Row>`SELECT c.*, l.domain AS company_domain, l.company_name AS company_name
+          ? sql<Row>`SELECT ${sql.literal(LEAD_SELECT)} FROM leads l
+              WHERE ${where("l")} AND l.id > ${after} ORDER BY l.id LIMIT ${PAGE}`
+          : sql<Row>`SELECT ${sql.literal(CONTACT_SELECT)}, l.domain AS company_domain, l.company_name AS company_name
               FROM contacts c JOIN leads l ON l.id = c.lead_id AND l.organization_id = c.organization_id
               WHERE ${where("l")} AND c.id > ${after} ORDER BY c.id LIMIT ${PAGE}`
       if (args.format === "csv") yield* writeLines([columns.join(",")])
