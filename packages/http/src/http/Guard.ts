@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto"
 import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Effect, Either, LogLevel, Option } from "effect"
+import { Context, Effect, Either, FiberRef, HashMap, LogLevel, Option } from "effect"
 import { PROBLEM_CONTENT_TYPE, type ProblemInput, problemBody } from "../api/Problems.js"
 import { hashKey } from "./ApiKeys.js"
 import { IdempotencyStore } from "./Idempotency.js"
@@ -26,103 +26,153 @@ export const problemResponse = (
  * Everything in front of the API: request ids, body size/type/syntax checks, and the last word on
  * error responses so that no stack trace or SQL ever reaches a client. The platform sends a response
  * before outer middleware sees it, so the final touches run as a pre-response handler.
+ *
+ * This runs on every request, and every step of an Effect is a step of the fiber's run loop, so the common path
+ * (a read with a bearer key) is kept short: the services and the log level come from the fiber directly, a request
+ * without a body does not enter the body check, and the access log is only wrapped around the request when info
+ * logs are written.
  */
 export const guard =
   (options: { readonly bodyLimit: number }) =>
   <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimiter | IdempotencyStore> =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    Effect.withFiberRuntime((fiber) => {
+      const context = fiber.currentContext as Context.Context<
+        HttpServerRequest.HttpServerRequest | RateLimiter | IdempotencyStore
+      >
+      const request = Context.get(context, HttpServerRequest.HttpServerRequest)
       const given = request.headers["x-request-id"]
       const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID()
       const startedAt = Date.now()
       let status = 500
       let limits: RateLimitDecision | undefined
-      let remember: ((response: HttpServerResponse.HttpServerResponse | null) => Effect.Effect<void>) | undefined
+      let remember: ((response: HttpServerResponse.HttpServerResponse) => Effect.Effect<void>) | undefined
       const finish = (response: HttpServerResponse.HttpServerResponse) => {
-        let out = HttpServerResponse.setHeader(finalize(request, response), "x-request-id", requestId)
-        if (limits !== undefined) {
-          out = HttpServerResponse.setHeaders(out, {
-            "ratelimit-limit": String(limits.limit),
-            "ratelimit-remaining": String(limits.remaining),
-            "ratelimit-reset": String(limits.reset)
-          })
-        }
+        const out = HttpServerResponse.setHeaders(
+          finalize(request, response),
+          limits === undefined
+            ? { "x-request-id": requestId }
+            : {
+                "x-request-id": requestId,
+                "ratelimit-limit": String(limits.limit),
+                "ratelimit-remaining": String(limits.remaining),
+                "ratelimit-reset": String(limits.reset)
+              }
+        )
         status = out.status
         return out
       }
-      return Effect.gen(function* () {
-        yield* HttpApp.appendPreResponseHandler((_request, response) => {
-          const final = finish(response)
-          return remember === undefined ? Effect.succeed(final) : Effect.as(remember(replayable(final)), final)
-        })
-        const body = yield* checkBody(request, options.bodyLimit)
-        if (Either.isLeft(body)) return finish(body.left)
+      const preResponse = HttpApp.appendPreResponseHandler((_request, response) => {
+        const final = finish(response)
+        return remember === undefined ? Effect.succeed(final) : Effect.as(remember(final), final)
+      })
+      const handle = (text: string): Answer<E, R> => {
         const token = bearerOf(request)
-        if (token === undefined || !request.url.startsWith("/api/")) return yield* app
+        if (token === undefined || !request.url.startsWith("/api/")) return app
         const caller = hashKey(token).slice(0, 32)
-        limits = yield* Effect.flatMap(RateLimiter, (limiter) => limiter.take(caller))
-        if (!limits.allowed) {
-          return finish(
-            problemResponse(
-              429,
-              {
-                code: "rate_limited",
-                detail: `too many requests for this API key; retry in ${limits.retryAfter} s`,
-                retryAfter: limits.retryAfter
-              },
-              { "retry-after": String(limits.retryAfter) }
+        return Effect.flatMap(Context.get(context, RateLimiter).take(caller), (decision) => {
+          limits = decision
+          if (!decision.allowed) {
+            return Effect.succeed(
+              finish(
+                problemResponse(
+                  429,
+                  {
+                    code: "rate_limited",
+                    detail: `too many requests for this API key; retry in ${decision.retryAfter} s`,
+                    retryAfter: decision.retryAfter
+                  },
+                  { "retry-after": String(decision.retryAfter) }
+                )
+              )
             )
-          )
-        }
-        const idempotencyKey = request.headers["idempotency-key"]
-        if (request.method !== "POST" || idempotencyKey === undefined) return yield* app
-        if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-          return finish(
-            problemResponse(400, {
-              code: "invalid_idempotency_key",
-              detail: "Idempotency-Key must be 1 to 255 visible ASCII characters"
+          }
+          if (request.method !== "POST" || request.headers["idempotency-key"] === undefined) return app
+          return idempotent(request, text, caller, app, finish, (complete) => {
+            remember = (final) => complete(replayable(final))
+          })
+        })
+      }
+      const body = BODY_METHODS.has(request.method) && request.url.startsWith("/api/")
+      const answer = Effect.zipRight(
+        preResponse,
+        body
+          ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
+              Either.isLeft(checked) ? Effect.succeed(finish(checked.left)) : handle(checked.right)
+            )
+          : Effect.suspend(() => handle(""))
+      ).pipe(
+        // Failures were already answered (as problems); only server-side ones deserve an error log with the cause.
+        Effect.tapErrorCause((cause) => (status >= 500 ? Effect.logError("request failed", cause) : Effect.void))
+      )
+      // The fiber serves this one request, so its logs carry the request id from here on (a scoped annotation
+      // would copy and restore the annotations around the request: several more fiber-local writes).
+      const annotate = FiberRef.update(FiberRef.currentLogAnnotations, HashMap.set("requestId", requestId as unknown))
+      // the access log (and its annotations) only when it will be written (LOG_LEVEL info or finer)
+      if (LogLevel.greaterThan(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Info)) {
+        return Effect.zipRight(annotate, answer)
+      }
+      return Effect.zipRight(
+        annotate,
+        Effect.onExit(answer, () =>
+          Effect.logInfo("http request").pipe(
+            Effect.annotateLogs({
+              method: request.method,
+              path: redactUrl(request.url),
+              status,
+              durationMs: Date.now() - startedAt
             })
           )
-        }
-        const fingerprint = hashKey(`${request.method} ${request.url}\n${body.right}`)
-        const claim = yield* Effect.flatMap(IdempotencyStore, (store) =>
-          store.claim(`${caller}:${idempotencyKey}`, fingerprint)
         )
-        switch (claim._tag) {
-          case "Mismatch":
-            return finish(
-              problemResponse(422, {
-                code: "idempotency_key_reused",
-                detail: "this Idempotency-Key was used with a different request body; use a new key"
-              })
-            )
-          case "Replay":
-            return finish(HttpServerResponse.setHeader(claim.response, "idempotent-replayed", "true"))
-          case "Fresh":
-            remember = claim.complete
-            return yield* Effect.onExit(app, () => claim.complete(null))
-        }
-      }).pipe(
-        // Failures were already answered (as problems); only server-side ones deserve an error log with the cause.
-        Effect.tapErrorCause((cause) => (status >= 500 ? Effect.logError("request failed", cause) : Effect.void)),
-        // the access log's annotations are built only when it will be written (LOG_LEVEL info or finer)
-        Effect.onExit(() =>
-          Effect.whenLogLevel(
-            Effect.suspend(() =>
-              Effect.logInfo("http request").pipe(
-                Effect.annotateLogs({
-                  method: request.method,
-                  path: redactUrl(request.url),
-                  status,
-                  durationMs: Date.now() - startedAt
-                })
-              )
-            ),
-            LogLevel.Info
-          )
-        ),
-        Effect.annotateLogs("requestId", requestId)
       )
     })
+
+type Answer<E, R> = Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  E,
+  R | HttpServerRequest.HttpServerRequest | IdempotencyStore
+>
+
+/** A POST with an Idempotency-Key: the first request runs; a retry gets its response (or a refusal). */
+const idempotent = <E, R>(
+  request: HttpServerRequest.HttpServerRequest,
+  text: string,
+  caller: string,
+  app: HttpApp.Default<E, R>,
+  finish: (response: HttpServerResponse.HttpServerResponse) => HttpServerResponse.HttpServerResponse,
+  onFresh: (complete: (response: HttpServerResponse.HttpServerResponse | null) => Effect.Effect<void>) => void
+): Answer<E, R> => {
+  const idempotencyKey = request.headers["idempotency-key"]!
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    return Effect.succeed(
+      finish(
+        problemResponse(400, {
+          code: "invalid_idempotency_key",
+          detail: "Idempotency-Key must be 1 to 255 visible ASCII characters"
+        })
+      )
+    )
+  }
+  return Effect.gen(function* () {
+    const fingerprint = hashKey(`${request.method} ${request.url}\n${text}`)
+    const claim = yield* Effect.flatMap(IdempotencyStore, (store) =>
+      store.claim(`${caller}:${idempotencyKey}`, fingerprint)
+    )
+    switch (claim._tag) {
+      case "Mismatch":
+        return finish(
+          problemResponse(422, {
+            code: "idempotency_key_reused",
+            detail: "this Idempotency-Key was used with a different request body; use a new key"
+          })
+        )
+      case "Replay":
+        return finish(HttpServerResponse.setHeader(claim.response, "idempotent-replayed", "true"))
+      case "Fresh":
+        onFresh(claim.complete)
+        return yield* Effect.onExit(app, () => claim.complete(null))
+    }
+  })
+}
 
 const EMAIL = /[^\s/?&=]+(?:@|%40)[^\s/?&=]+/gi
 
@@ -160,13 +210,15 @@ const finalize = (
   return response
 }
 
-/** Left(problem response) when the body is too large, not JSON, or malformed JSON; Right(body text) to go on. */
+/**
+ * For a POST, PUT, PATCH or DELETE to the API: Left(problem response) when the body is too large, not JSON, or
+ * malformed JSON; Right(body text) to go on.
+ */
 const checkBody = (
   request: HttpServerRequest.HttpServerRequest,
   limit: number
 ): Effect.Effect<Either.Either<string, HttpServerResponse.HttpServerResponse>> =>
   Effect.gen(function* () {
-    if (!BODY_METHODS.has(request.method) || !request.url.startsWith("/api/")) return Either.right("")
     const length = Number(request.headers["content-length"] ?? "0")
     const chunked = request.headers["transfer-encoding"] !== undefined
     if (Number.isFinite(length) && length > limit) {
