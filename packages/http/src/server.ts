@@ -5,7 +5,7 @@ import { LanguageModelGroq } from "@leadforge/adapters/groq"
 import { Persistence } from "@leadforge/adapters/pglite"
 import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
 import { LanguageModel } from "@leadforge/domain"
-import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { Config, ConfigProvider, Context, Effect, FiberRef, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { BadRequest, FieldError, problemBody, ServiceUnavailable } from "./api/Problems.js"
 import { ApiKeyCacheLive, AuthenticationLive, bootstrap } from "./http/ApiKeys.js"
@@ -235,8 +235,11 @@ export const serve = (options: ServeOptions) => {
     Layer.provide(corsLayer),
     Layer.provide(ApiLive),
     HttpServer.withLogAddress,
-    // No trace exporter is configured, so a server span per request would only cost time.
+    // No trace exporter is configured, so spans would only cost time: no server span per request, and the
+    // request fibers run with the tracer off (a repository's span is then a no-op, and @effect/sql's per-statement
+    // span is not recorded).
     HttpMiddleware.withTracerDisabledWhen(() => true),
+    Layer.locally(FiberRef.currentTracerEnabled, false),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
   )
   const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(
