@@ -13,7 +13,7 @@ import {
 } from "@leadforge/domain"
 import { Config, Context, Effect, Layer, Option, Redacted, Tracer } from "effect"
 import { Forbidden, problemBody, ServiceUnavailable, Unauthorized } from "../api/Problems.js"
-import { Authentication } from "../api/Security.js"
+import { Authentication, type Principal } from "../api/Security.js"
 
 /** `lf_` + 43 base64url characters (32 random bytes): recognisable by secret scanners, unguessable. */
 export const KEY_PATTERN = /^lf_[A-Za-z0-9_-]{32,}$/
@@ -111,17 +111,6 @@ export const ApiKeyCacheLive = Layer.effect(
   })
 )
 
-/**
- * Effect.annotateCurrentSpan, without its cost when there is no span: it looks the span up through an effect that
- * fails with a NoSuchElementException (an Error, with its stack trace) — on every request of a server that runs
- * with its tracer off.
- */
-const annotateSpan = (key: string, value: unknown) =>
-  Effect.flatMap(Effect.serviceOption(Tracer.ParentSpan), (parent) => {
-    const span = Option.getOrUndefined(parent)
-    return span?._tag === "Span" ? Effect.sync(() => span.attribute(key, value)) : Effect.void
-  })
-
 /** Resolves the bearer key to its organization and role; viewers get 403 on anything but reads. */
 export const AuthenticationLive = Layer.effect(
   Authentication,
@@ -129,51 +118,62 @@ export const AuthenticationLive = Layer.effect(
     const keys = yield* ApiKeyRepository
     const cache = yield* ApiKeyCache
     const touched = new Map<string, number>()
-    /** Records last use at most once a minute per key, off the request path. */
+    /** Records last use at most once a minute per key, off the request path; undefined when not due. */
     const touch = (key: ApiKey) => {
       const now = Date.now()
       const last = Math.max(touched.get(key.id) ?? 0, key.lastUsedAt?.getTime() ?? 0)
-      if (now - last < 60_000) return Effect.void
+      if (now - last < 60_000) return undefined
       touched.set(key.id, now)
       return Effect.forkDaemon(Effect.ignore(keys.touch(key.id, new Date(now))))
     }
-    return Authentication.of({
-      bearer: (token) =>
-        Effect.gen(function* () {
-          const raw = Redacted.value(token).trim()
-          if (raw === "") return yield* unauthorized("send Authorization: Bearer <api key>")
-          if (!KEY_PATTERN.test(raw)) return yield* unauthorized("the API key is malformed")
-          const hash = hashKey(raw)
-          let key = cache.get(hash)
-          if (key === undefined) {
-            const found = yield* keys
-              .findActiveByHash(hash)
-              .pipe(
-                Effect.catchTag("Unavailable", () =>
-                  Effect.fail(
-                    new ServiceUnavailable(
-                      problemBody(503, { code: "unavailable", detail: "database is unavailable; retry later" })
-                    )
-                  )
-                )
-              )
-            if (Option.isNone(found)) return yield* unauthorized("the API key is unknown or revoked")
-            key = found.value
-            cache.remember(hash, key)
-          }
-          const request = yield* HttpServerRequest.HttpServerRequest
-          if (key.role === "viewer" && !READ_METHODS.has(request.method)) {
-            return yield* new Forbidden(
+    const lookup = (hash: string) =>
+      keys.findActiveByHash(hash).pipe(
+        Effect.catchTag("Unavailable", () =>
+          Effect.fail(
+            new ServiceUnavailable(
+              problemBody(503, { code: "unavailable", detail: "database is unavailable; retry later" })
+            )
+          )
+        ),
+        Effect.flatMap((found): Effect.Effect<Principal, Unauthorized | Forbidden> => {
+          if (Option.isNone(found)) return Effect.fail(unauthorized("the API key is unknown or revoked"))
+          cache.remember(hash, found.value)
+          return admit(found.value)
+        })
+      )
+    /**
+     * The key's principal, checked against the request's method. The request and the current span come from the
+     * fiber directly: this runs on every request, and each service lookup would be another step of its run loop.
+     */
+    const admit = (key: ApiKey) =>
+      Effect.withFiberRuntime<Principal, Forbidden>((fiber) => {
+        const context = fiber.currentContext as Context.Context<HttpServerRequest.HttpServerRequest>
+        const request = Context.get(context, HttpServerRequest.HttpServerRequest)
+        if (key.role === "viewer" && !READ_METHODS.has(request.method)) {
+          return Effect.fail(
+            new Forbidden(
               problemBody(403, {
                 code: "forbidden",
                 detail: "a viewer key can only read; ask an admin for a member key"
               })
             )
-          }
-          yield* touch(key)
-          yield* annotateSpan("leadforge.apiKey", key.prefix)
-          return { organizationId: key.organizationId, keyId: key.id, role: key.role }
-        })
+          )
+        }
+        const span = Option.getOrUndefined(Context.getOption(context, Tracer.ParentSpan))
+        if (span?._tag === "Span") span.attribute("leadforge.apiKey", key.prefix)
+        const principal: Principal = { organizationId: key.organizationId, keyId: key.id, role: key.role }
+        const touching = touch(key)
+        return touching === undefined ? Effect.succeed(principal) : Effect.as(touching, principal)
+      })
+    return Authentication.of({
+      bearer: (token) => {
+        const raw = Redacted.value(token).trim()
+        if (raw === "") return Effect.fail(unauthorized("send Authorization: Bearer <api key>"))
+        if (!KEY_PATTERN.test(raw)) return Effect.fail(unauthorized("the API key is malformed"))
+        const hash = hashKey(raw)
+        const key = cache.get(hash)
+        return key === undefined ? lookup(hash) : admit(key)
+      }
     })
   })
 )

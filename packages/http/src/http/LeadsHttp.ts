@@ -12,6 +12,7 @@ import {
 } from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import { LeadforgeApi } from "../Api.js"
+import { CurrentPrincipal } from "../api/Security.js"
 import { MergeDecision, MergeResult, Rescored, ScoreExplanation, ScoreFactor } from "../api/schemas.js"
 import { expectedVersion, useCaseContext, withEtag } from "./context.js"
 import { withLeadIndex } from "./KnowledgeHttp.js"
@@ -28,103 +29,105 @@ const tagged = (lead: Lead) => Effect.as(withEtag(lead.version), lead)
 const leadResponse = (lead: Lead) => HttpServerResponse.unsafeJson(lead, { headers: { etag: `"${lead.version}"` } })
 
 export const LeadsHttp = HttpApiBuilder.group(LeadforgeApi, "leads", (handlers) =>
-  handlers
-    .handle("create", ({ payload }) =>
-      useCaseContext.pipe(
-        Effect.flatMap((ctx) => withLeadIndex(createLead(ctx, payload))),
-        Effect.flatMap(tagged),
-        mapDomainErrors
-      )
-    )
-    .handle("get", ({ path }) =>
-      useCaseContext.pipe(
-        Effect.flatMap((ctx) => Effect.flatMap(LeadRepository, (leads) => leads.findById(ctx.organizationId, path.id))),
-        Effect.flatMap(
-          Option.match({
-            onNone: () => Effect.fail(new LeadNotFound({ leadId: path.id })),
-            onSome: (lead) => Effect.succeed(leadResponse(lead))
-          })
-        ),
-        mapDomainErrors
-      )
-    )
-    .handle("list", ({ urlParams }) =>
-      Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        const page = yield* (yield* LeadRepository).list(ctx.organizationId, urlParams)
-        return HttpServerResponse.unsafeJson({ items: page.items, nextCursor: page.nextCursor })
-      }).pipe(mapDomainErrors)
-    )
-    .handle("update", ({ path, headers, payload }) =>
-      Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        const { version, ...patch } = payload
-        const expected = yield* expectedVersion(headers["if-match"], version, true)
-        const lead = yield* withLeadIndex(updateLead(ctx, path.id, patch, expected!))
-        return yield* tagged(lead)
-      }).pipe(mapDomainErrors)
-    )
-    .handle("delete", ({ path }) =>
-      useCaseContext.pipe(
-        Effect.flatMap((ctx) => withLeadIndex(deleteLead(ctx, path.id))),
-        mapDomainErrors
-      )
-    )
-    .handle("changeStatus", ({ path, payload }) =>
-      Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        const options = {
-          ...(payload.reopen === undefined ? {} : { reopen: payload.reopen }),
-          ...(payload.version === undefined ? {} : { expectedVersion: payload.version })
-        }
-        return yield* tagged(yield* changeLeadStatus(ctx, path.id, payload.status, options))
-      }).pipe(mapDomainErrors)
-    )
-    .handle("rescore", ({ path }) =>
-      Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        const { lead, score } = yield* rescoreLead(ctx, path.id)
-        return new Rescored({
-          lead,
-          score: new ScoreExplanation({
-            score: score.score,
-            grade: score.grade,
-            modelVersion: score.modelVersion,
-            factors: score.factors.map((f) => new ScoreFactor(f))
-          })
-        })
-      }).pipe(mapDomainErrors)
-    )
-    .handle("merge", ({ path, payload }) =>
-      Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        const result = yield* withLeadIndex(
-          mergeLeads(ctx, path.id, payload.sourceId, { dryRun: payload.dryRun === true })
+  Effect.map(LeadRepository, (leads) =>
+    handlers
+      .handle("create", ({ payload }) =>
+        useCaseContext.pipe(
+          Effect.flatMap((ctx) => withLeadIndex(createLead(ctx, payload))),
+          Effect.flatMap(tagged),
+          mapDomainErrors
         )
-        const lead = result.dryRun
-          ? new Lead({
-              ...result.plan.merged,
-              id: result.lead.id,
-              organizationId: result.lead.organizationId,
-              createdAt: result.lead.createdAt,
-              version: result.lead.version
+      )
+      // the hottest read needs only the caller's organization (no use-case context, no actor)
+      .handle("get", ({ path }) =>
+        Effect.flatMap(CurrentPrincipal, (principal) => leads.findById(principal.organizationId, path.id)).pipe(
+          Effect.flatMap(
+            Option.match({
+              onNone: () => Effect.fail(new LeadNotFound({ leadId: path.id })),
+              onSome: (lead) => Effect.succeed(leadResponse(lead))
             })
-          : result.lead
-        return new MergeResult({
-          dryRun: result.dryRun,
-          lead,
-          decisions: result.plan.decisions.map(
-            (d) =>
-              new MergeDecision({
-                field: d.field,
-                winner: d.winner === "a" ? "target" : d.winner === "b" ? "source" : "both",
-                value: d.value,
-                reason: d.reason
-              })
           ),
-          movedContacts: result.movedContacts,
-          movedActivities: result.movedActivities
-        })
-      }).pipe(mapDomainErrors)
-    )
+          mapDomainErrors
+        )
+      )
+      .handle("list", ({ urlParams }) =>
+        Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          const page = yield* leads.list(ctx.organizationId, urlParams)
+          return HttpServerResponse.unsafeJson({ items: page.items, nextCursor: page.nextCursor })
+        }).pipe(mapDomainErrors)
+      )
+      .handle("update", ({ path, headers, payload }) =>
+        Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          const { version, ...patch } = payload
+          const expected = yield* expectedVersion(headers["if-match"], version, true)
+          const lead = yield* withLeadIndex(updateLead(ctx, path.id, patch, expected!))
+          return yield* tagged(lead)
+        }).pipe(mapDomainErrors)
+      )
+      .handle("delete", ({ path }) =>
+        useCaseContext.pipe(
+          Effect.flatMap((ctx) => withLeadIndex(deleteLead(ctx, path.id))),
+          mapDomainErrors
+        )
+      )
+      .handle("changeStatus", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          const options = {
+            ...(payload.reopen === undefined ? {} : { reopen: payload.reopen }),
+            ...(payload.version === undefined ? {} : { expectedVersion: payload.version })
+          }
+          return yield* tagged(yield* changeLeadStatus(ctx, path.id, payload.status, options))
+        }).pipe(mapDomainErrors)
+      )
+      .handle("rescore", ({ path }) =>
+        Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          const { lead, score } = yield* rescoreLead(ctx, path.id)
+          return new Rescored({
+            lead,
+            score: new ScoreExplanation({
+              score: score.score,
+              grade: score.grade,
+              modelVersion: score.modelVersion,
+              factors: score.factors.map((f) => new ScoreFactor(f))
+            })
+          })
+        }).pipe(mapDomainErrors)
+      )
+      .handle("merge", ({ path, payload }) =>
+        Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          const result = yield* withLeadIndex(
+            mergeLeads(ctx, path.id, payload.sourceId, { dryRun: payload.dryRun === true })
+          )
+          const lead = result.dryRun
+            ? new Lead({
+                ...result.plan.merged,
+                id: result.lead.id,
+                organizationId: result.lead.organizationId,
+                createdAt: result.lead.createdAt,
+                version: result.lead.version
+              })
+            : result.lead
+          return new MergeResult({
+            dryRun: result.dryRun,
+            lead,
+            decisions: result.plan.decisions.map(
+              (d) =>
+                new MergeDecision({
+                  field: d.field,
+                  winner: d.winner === "a" ? "target" : d.winner === "b" ? "source" : "both",
+                  value: d.value,
+                  reason: d.reason
+                })
+            ),
+            movedContacts: result.movedContacts,
+            movedActivities: result.movedActivities
+          })
+        }).pipe(mapDomainErrors)
+      )
+  )
 )
