@@ -1,5 +1,6 @@
 import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
+import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { backends, postJson, type RunningServer, raw, startServer } from "./support.js"
 
@@ -314,6 +315,42 @@ describe("knowledge HTTP API with QDRANT_URL", () => {
         expect((await ingest.json()).detail).toContain(`Qdrant at http://127.0.0.1:${port}`)
       } finally {
         await down.close()
+      }
+    },
+    SLOW
+  )
+})
+
+describe("/health with a vector store that accepts connections and never answers", () => {
+  it(
+    "answers degraded without waiting on it: the probes run side by side, each with a short timeout",
+    async () => {
+      const sockets = new Set<Socket>()
+      const hung = net.createServer((socket) => {
+        sockets.add(socket)
+      })
+      await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve))
+      const port = (hung.address() as AddressInfo).port
+      const server = await startServer((await pglite.persistence())!, {
+        ...pglite.env,
+        QDRANT_URL: `http://127.0.0.1:${port}`
+      })
+      try {
+        // a hundred calls in a row: with the probe's deadline on an AbortSignal, /health stopped answering after ≈ 80
+        for (let i = 0; i < 100; i++) {
+          // the client gives up after 2 s, a guard against hanging (the latency figure is `pnpm bench health`'s)
+          const health = await fetch(`${server.baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })
+          expect(health.status).toBe(200)
+          expect(await health.json()).toMatchObject({
+            status: "degraded",
+            services: { database: "connected", vector_db: "disconnected" }
+          })
+        }
+        expect(sockets.size).toBeGreaterThan(0)
+      } finally {
+        await server.close()
+        for (const socket of sockets) socket.destroy()
+        await new Promise((resolve) => hung.close(resolve))
       }
     },
     SLOW

@@ -4,7 +4,7 @@ import { LanguageModel } from "@leadforge/domain"
 import { Context, DateTime, Effect, Option } from "effect"
 import { LeadforgeApi } from "../Api.js"
 import { Health, ServerStatus, Unhealthy } from "../api/HealthApi.js"
-import { KnowledgeBackend } from "./KnowledgeHttp.js"
+import { KnowledgeBackend, PROBE_TIMEOUT_MS } from "./KnowledgeHttp.js"
 import { mapDomainErrors } from "./problems.js"
 
 /** What the server knows about itself, from config at start. */
@@ -20,20 +20,30 @@ export class ServerInfo extends Context.Tag("@leadforge/http/ServerInfo")<
   }
 >() {}
 
-const PROBE_TIMEOUT = "800 millis"
-
-const probeDatabase = Effect.flatMap(SqlClient.SqlClient, (sql) => sql`SELECT 1`).pipe(
-  Effect.timeout(PROBE_TIMEOUT),
-  Effect.match({ onFailure: () => "disconnected" as const, onSuccess: () => "connected" as const })
-)
+/**
+ * `SELECT 1` within PROBE_TIMEOUT_MS. A PostgreSQL server that does not answer in time counts as disconnected. The
+ * embedded database lives in this process and runs one transaction at a time, so a late answer there means it is
+ * busy (a long ingest or reindex), not gone: a closed PGlite fails at once instead.
+ */
+const probeDatabase = (database: "pglite" | "postgres") =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql`SELECT 1`).pipe(
+    Effect.timeoutFail({ duration: PROBE_TIMEOUT_MS, onTimeout: () => "late" as const }),
+    Effect.match({
+      onFailure: (error) => (error === "late" && database === "pglite" ? "connected" : "disconnected"),
+      onSuccess: () => "connected" as const
+    })
+  )
 
 export const HealthHttp = HttpApiBuilder.group(LeadforgeApi, "health", (handlers) =>
   handlers.handle("health", () =>
     Effect.gen(function* () {
       const info = yield* ServerInfo
-      const database = yield* probeDatabase
       const vectors = yield* Effect.serviceOption(KnowledgeBackend)
-      const vectorDb = Option.isSome(vectors) ? yield* vectors.value.probe(database) : undefined
+      const [database, store] = yield* Effect.all(
+        [probeDatabase(info.database), Option.isSome(vectors) ? vectors.value.probe : Effect.succeed(undefined)],
+        { concurrency: "unbounded" }
+      )
+      const vectorDb = store === null ? (database === "connected" ? "connected" : "disconnected") : store
       const model = yield* Effect.serviceOption(LanguageModel)
       const llm = Option.isSome(model) ? (yield* model.value.health).status : info.llm === "groq" ? "ok" : "none"
       const health = new Health({
