@@ -111,7 +111,9 @@ const main = async () => {
     const bare = http.createServer(async (_req, res) => {
       try {
         await barePool.query("SELECT 1")
-        res.writeHead(200, { "content-type": "application/json" }).end('{"status":"healthy","services":{"database":"connected"}}')
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end('{"status":"healthy","services":{"database":"connected"}}')
       } catch {
         res.writeHead(503).end()
       }
