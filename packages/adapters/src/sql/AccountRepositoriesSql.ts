@@ -15,6 +15,7 @@ import {
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { fromRow } from "./rows.js"
+import { hotSpan } from "./spans.js"
 
 /** An `api_keys` row as both drivers return it without result renaming. */
 interface ApiKeyRecord {
@@ -147,11 +148,12 @@ export const ApiKeyRepositorySql = Layer.effect(
         return yield* new UniqueConflict({ entity: "api_key", field: "hash", existingId: existing[0]?.id ?? key.id })
       }, orUnavailable),
       // one constant statement, rows mapped directly, a span without a call-site stack trace (Effect.fn takes one)
+      // and none where the tracer is off
       findActiveByHash: (hash: string) =>
         sql.unsafe<ApiKeyRecord>(FIND_ACTIVE_KEY, [hash]).withoutTransform.pipe(
           Effect.map((rows) => (rows[0] === undefined ? Option.none() : Option.some(apiKeyFromRow(rows[0])))),
           orUnavailable,
-          Effect.withSpan("ApiKeyRepositorySql.findActiveByHash", { captureStackTrace: false })
+          hotSpan("ApiKeyRepositorySql.findActiveByHash")
         ),
       list: Effect.fn("ApiKeyRepositorySql.list")(
         (organizationId: OrganizationId) => listQuery(organizationId),

@@ -9,10 +9,11 @@ import {
   type OrganizationId,
   VersionConflict
 } from "@leadforge/domain"
-import { Effect, FiberRef, Layer, Option, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable, toUnavailable } from "./errors.js"
 import { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, leadParams } from "./leadRow.js"
 import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
+import { hotSpan as traced, untraced } from "./spans.js"
 
 export { identityKeyOf } from "./leadRow.js"
 
@@ -24,22 +25,6 @@ const FIND_LEAD_BY_ID = `SELECT ${LEAD_SELECT_LIST} FROM leads WHERE organizatio
 
 const ScoreCursor = Schema.Struct({ s: Schema.Int, id: CursorId })
 const CreatedCursor = Schema.Struct({ c: CursorTimestamp, id: CursorId })
-
-/**
- * The span around each repository method. Effect.fn would also capture a call-site stack trace on every call;
- * these methods are hot, and the span name identifies them.
- */
-const traced = (name: string) => Effect.withSpan(name, { captureStackTrace: false })
-
-/**
- * Runs a statement without @effect/sql's own `sql.execute` span: on the hot paths the repository's span is the
- * one span per call (it names the operation; the statement text is fixed). Turning the tracer off is two
- * fiber-local writes, so it is skipped where the tracer is off already (the HTTP server runs so).
- */
-const untraced = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-  Effect.withFiberRuntime((fiber) =>
-    fiber.getFiberRef(FiberRef.currentTracerEnabled) ? Effect.withTracerEnabled(effect, false) : effect
-  )
 
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
