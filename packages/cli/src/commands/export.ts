@@ -50,42 +50,18 @@ type Row = Record<string, unknown>
 
 /**
  * What a page reads: the columns the records are made of and no more (not provenance, nor the generated
- * tsvector, which together are most of a stored row).
+ * tsvector, which together are most of a stored row). Country, city and region come out of `location`; a
+ * contact's company columns come from its lead.
  */
 const LEAD_SELECT = [
-  "id",
-  "company_name",
-  "domain",
-  "website",
-  "industry",
-  "employee_count",
-  "funding_stage",
-  "location",
-  "ai_adoption_score",
-  "tags",
-  "product_interests",
-  "notes",
-  "lead_score",
-  "grade",
-  "status",
-  "created_at"
+  ...leadColumns.filter((column) => column !== "country" && column !== "city" && column !== "region"),
+  "location"
 ]
   .map((column) => `l.${column}`)
   .join(", ")
 
-const CONTACT_SELECT = [
-  "id",
-  "first_name",
-  "last_name",
-  "email",
-  "job_title",
-  "phone",
-  "linkedin_url",
-  "email_status",
-  "seniority",
-  "department",
-  "created_at"
-]
+const CONTACT_SELECT = contactColumns
+  .filter((column) => column !== "company_domain" && column !== "company_name")
   .map((column) => `c.${column}`)
   .join(", ")
 
