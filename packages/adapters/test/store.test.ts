@@ -5,7 +5,7 @@ import { Persistence, PgliteStore } from "@leadforge/adapters/pglite"
 import { Postgres } from "@leadforge/adapters/postgres"
 import { ContactRepositorySql, SqlErrors } from "@leadforge/adapters/sql"
 import { ContactRepository, type LeadId, newId } from "@leadforge/domain"
-import { Effect, Layer, Option, Redacted } from "effect"
+import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 import { contact, orgA } from "./contract/fixtures.js"
 import { freshDatabaseUrl, resolvePostgres, tempDir } from "./support/databases.js"
 
@@ -60,6 +60,56 @@ describe("embedded PGlite store", () => {
         }
       }),
     120_000
+  )
+})
+
+describe("embedded PGlite settings from the environment", () => {
+  /** Opens the embedded database as `layerFromEnv` does with `env` alone, and reads two settings from it. */
+  const settingsWith = (env: Record<string, string>) =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const rows = yield* sql<{ readonly buffers: string; readonly zone: string }>`
+        SELECT current_setting('shared_buffers') AS buffers, current_setting('TimeZone') AS zone`
+      return rows[0]!
+    }).pipe(
+      Effect.provide(Persistence.layerFromEnv),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    )
+
+  it.live(
+    "LEADFORGE_PGLITE_SHARED_BUFFERS sets shared_buffers and leaves the other settings as they were",
+    () =>
+      Effect.gen(function* () {
+        const dataDir = tempDir()
+        try {
+          const plain = yield* settingsWith({ LEADFORGE_DATA_DIR: dataDir })
+          expect(plain.buffers).toBe("128MB")
+          const tuned = yield* settingsWith({ LEADFORGE_DATA_DIR: dataDir, LEADFORGE_PGLITE_SHARED_BUFFERS: "192MB" })
+          expect(tuned).toEqual({ buffers: "192MB", zone: plain.zone })
+        } finally {
+          fs.rmSync(dataDir, { recursive: true, force: true })
+        }
+      }),
+    120_000
+  )
+
+  it.live("a value that is not a size is a configuration error naming the variable and the form", () =>
+    Effect.gen(function* () {
+      const dataDir = tempDir()
+      try {
+        for (const value of ["lots", "256", "256mb", "0MB", "1.5GB"]) {
+          const error = yield* Effect.flip(
+            settingsWith({ LEADFORGE_DATA_DIR: dataDir, LEADFORGE_PGLITE_SHARED_BUFFERS: value })
+          )
+          expect(String(error)).toContain("LEADFORGE_PGLITE_SHARED_BUFFERS")
+          expect(String(error)).toContain("kB, MB or GB")
+        }
+        // nothing was opened: the directory holds no database
+        expect(fs.readdirSync(dataDir)).toEqual([])
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true })
+      }
+    })
   )
 })
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { PGlite } from "@electric-sql/pglite"
 import { vector } from "@electric-sql/pglite/vector"
-import { Config, Data, Effect, Layer } from "effect"
+import { Config, Data, Effect, Layer, Option } from "effect"
 import { PgliteDatabase } from "./PgliteClient.js"
 
 /** Another live process (or another open instance in this one) holds the data directory. */
@@ -60,23 +60,58 @@ const acquireLock = (dataDir: string) =>
     (file) => Effect.sync(() => fs.rmSync(file, { force: true }))
   )
 
+/** Settings of the embedded server beyond its defaults. */
+export interface Settings {
+  /**
+   * PostgreSQL's `shared_buffers` (e.g. `256MB`). PGlite's default, 128MB, is smaller than a pgvector HNSW index of
+   * ≈ 100k chunks, and a search that misses the buffers is ≈ 2.5× slower (BENCHMARKS.md); the memory is taken
+   * at start whether it is used or not.
+   */
+  readonly sharedBuffers?: string | undefined
+}
+
 /** Opens PGlite with pgvector in `dataDir` (locked for this process) and closes it with the scope. */
-export const open = (dataDir: string) =>
+export const open = (dataDir: string, settings: Settings = {}) =>
   Effect.gen(function* () {
     const resolved = path.resolve(dataDir)
     yield* acquireLock(resolved)
+    // start parameters, not `postgresqlconf`: that one replaces the whole postgresql.conf (time zone, date style…)
+    const startParams =
+      settings.sharedBuffers === undefined
+        ? {}
+        : { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${settings.sharedBuffers}`] }
     return yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => PGlite.create({ dataDir: resolved, extensions: { vector } }),
+        try: () => PGlite.create({ dataDir: resolved, extensions: { vector }, ...startParams }),
         catch: (cause) => new PgliteOpenFailed({ dataDir: resolved, cause })
       }),
       (db) => Effect.promise(() => db.close()).pipe(Effect.orDie)
     )
   }).pipe(Effect.withSpan("PgliteDatabase.open", { attributes: { dataDir } }))
 
-export const layer = (options: { readonly dataDir: string }) => Layer.scoped(PgliteDatabase, open(options.dataDir))
+export interface Options extends Settings {
+  readonly dataDir: string
+}
+
+export const layer = (options: Options) => Layer.scoped(PgliteDatabase, open(options.dataDir, options))
 
 /** `LEADFORGE_DATA_DIR`, default `./.leadforge`. */
 export const dataDirConfig = Config.string("LEADFORGE_DATA_DIR").pipe(Config.withDefault("./.leadforge"))
 
-export const layerConfig = Layer.unwrapEffect(Effect.map(dataDirConfig, (dataDir) => layer({ dataDir })))
+/** `LEADFORGE_PGLITE_SHARED_BUFFERS`: a size with its unit (`256MB`, `1GB`); unset keeps PGlite's 128MB. */
+export const sharedBuffersConfig = Config.string("LEADFORGE_PGLITE_SHARED_BUFFERS").pipe(
+  Config.validate({
+    message: "must be a whole size with a unit: kB, MB or GB (e.g. 256MB)",
+    validation: (value) => /^[1-9][0-9]*(kB|MB|GB)$/.test(value)
+  }),
+  Config.option,
+  Config.map(Option.getOrUndefined)
+)
+
+/** The embedded database's options from the environment. */
+export const optionsConfig: Config.Config<Options> = Config.all({
+  dataDir: dataDirConfig,
+  sharedBuffers: sharedBuffersConfig
+})
+
+export const layerConfig = Layer.unwrapEffect(Effect.map(optionsConfig, layer))

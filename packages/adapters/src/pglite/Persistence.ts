@@ -8,25 +8,26 @@ import * as Database from "./Database.js"
 import * as PgliteClient from "./PgliteClient.js"
 
 /** SqlClient over PGlite in `dataDir` with the same camelCase ↔ snake_case names as the Postgres client. */
-export const client = (options: { readonly dataDir: string }) =>
+export const client = (options: Database.Options) =>
   PgliteClient.layer({ transformQueryNames: camelToSnake, transformResultNames: snakeToCamel }).pipe(
     Layer.provideMerge(Database.layer(options))
   )
 
 /** Every repository on the embedded database, migrated to head. */
-export const pglite = (options: { readonly dataDir: string }) =>
-  SqlPersistence.layer.pipe(Layer.provideMerge(client(options)))
+export const pglite = (options: Database.Options) => SqlPersistence.layer.pipe(Layer.provideMerge(client(options)))
 
 /** Every repository on PostgreSQL from DATABASE_URL, migrated to head. */
 export const postgres = SqlPersistence.layer.pipe(Layer.provideMerge(Postgres.layerConfig))
 
-/** ARCHITECTURE.md "Embedded default": Postgres when DATABASE_URL is set, otherwise PGlite in LEADFORGE_DATA_DIR. */
+/**
+ * ARCHITECTURE.md "Embedded default": Postgres when DATABASE_URL is set, otherwise PGlite in LEADFORGE_DATA_DIR
+ * (with LEADFORGE_PGLITE_SHARED_BUFFERS when set).
+ */
 export const layerFromEnv = Layer.unwrapEffect(
   Effect.gen(function* () {
     const url = yield* Config.option(Config.redacted("DATABASE_URL"))
     if (Option.isSome(url)) return postgres as Layer.Layer<Provided, PersistenceError>
-    const dataDir = yield* Database.dataDirConfig
-    return pglite({ dataDir }) as Layer.Layer<Provided, PersistenceError>
+    return pglite(yield* Database.optionsConfig) as Layer.Layer<Provided, PersistenceError>
   })
 )
 
