@@ -69,6 +69,11 @@ describe("leadforge CLI: help and usage errors", () => {
       expectUsage(await runCli(["seed"], env), /--demo/)
       const headerless = file("nocompany.csv", "Colour,Size\nred,3\n")
       expectUsage(await runCli(["import", headerless, "--type", "leads"], env), /no column .* maps to companyName/)
+      // a malformed setting in the environment names the variable and what it must look like
+      expectUsage(
+        await runCli(["leads", "list"], { ...env, LEADFORGE_PGLITE_SHARED_BUFFERS: "lots" }),
+        /configuration error: .*LEADFORGE_PGLITE_SHARED_BUFFERS.*kB, MB or GB/
+      )
     },
     SLOW
   )

@@ -2,7 +2,7 @@
 import { ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Effect, Exit, Option } from "effect"
+import { Cause, ConfigError, Effect, Exit, Option } from "effect"
 import { run } from "./Cli.js"
 import { EXIT } from "./exitCodes.js"
 
@@ -22,6 +22,11 @@ const codeOf = (cause: Cause.Cause<unknown>): number => {
   const error = failure.value
   // @effect/cli has printed its own message (and help where it applies)
   if (ValidationError.isValidationError(error)) return EXIT.usage
+  // a malformed setting in the environment is the caller's to fix, like a malformed option: it names the variable
+  if (ConfigError.isConfigError(error)) {
+    process.stderr.write(`leadforge: configuration error: ${String(error)}\n`)
+    return EXIT.usage
+  }
   const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
   process.stderr.write(`leadforge: ${tag === "UsageError" ? "usage error: " : ""}${describe(error)}\n`)
   if (tag === "UsageError") return EXIT.usage
