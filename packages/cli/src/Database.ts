@@ -14,7 +14,10 @@ const bareClient = Layer.unwrapEffect(
     const url = yield* Config.option(Config.redacted("DATABASE_URL"))
     if (Option.isSome(url))
       return Postgres.layerConfig as Layer.Layer<SqlClient.SqlClient, SqlError | ConfigError.ConfigError>
-    return Persistence.client(yield* PgliteStore.optionsConfig) as unknown as Layer.Layer<SqlClient.SqlClient, Persistence.PersistenceError>
+    return Persistence.client(yield* PgliteStore.optionsConfig) as unknown as Layer.Layer<
+      SqlClient.SqlClient,
+      Persistence.PersistenceError
+    >
   })
 )
 
