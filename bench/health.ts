@@ -14,13 +14,9 @@ import * as http from "node:http"
 import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Effect, Exit, Layer, Redacted, Scope } from "effect"
-import { PgPool, Postgres } from "../packages/adapters/dist/postgres/index.js"
+import { Effect, Exit, Scope } from "effect"
 import { start } from "../packages/http/dist/index.js"
-
-interface PgPoolLike {
-  readonly query: (text: string) => Promise<unknown>
-}
+import { type PgPoolLike, pgPool } from "./pg.js"
 
 const REQUESTS = Number(process.env.HEALTH_BENCH_REQUESTS ?? 200)
 const TARGET_MS = 200
@@ -96,18 +92,11 @@ const main = async () => {
       console.log("  PostgreSQL cases: SKIPPED (set DATABASE_URL to a Postgres server)")
       return
     }
-    const pool = (url: string, size: number, into = run) =>
-      into(
-        Effect.map(
-          Layer.build(Postgres.layer({ url: Redacted.make(url), poolSize: size })),
-          (ctx) => ctx.unsafeMap.get(PgPool.key) as PgPoolLike
-        )
-      )
-    adminPool = await pool(admin, 1, runAdmin)
+    adminPool = await runAdmin(pgPool(admin, 1))
     await adminPool.query(`CREATE DATABASE ${name}`)
     const url = new URL(admin)
     url.pathname = `/${name}`
-    const barePool = await pool(url.toString(), 10)
+    const barePool = await run(pgPool(url.toString(), 10))
     const bare = http.createServer(async (_req, res) => {
       try {
         await barePool.query("SELECT 1")

@@ -8,17 +8,9 @@
 import { createHash } from "node:crypto"
 import * as http from "node:http"
 import autocannon from "autocannon"
-import { Effect, Exit, Layer, Redacted, Scope } from "effect"
-import { PgPool, Postgres } from "../packages/adapters/dist/postgres/index.js"
+import { Effect, Exit, Scope } from "effect"
 import { start } from "../packages/http/dist/index.js"
-
-/** The slice of pg.Pool the baseline uses (the bench package does not depend on pg's types). */
-interface PgPoolLike {
-  readonly query: (
-    text: string,
-    values?: ReadonlyArray<unknown>
-  ) => Promise<{ rows: Array<Record<string, unknown>>; rowCount: number | null }>
-}
+import { type PgPoolLike, pgPool } from "./pg.js"
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 6)
 const CONNECTIONS = 16
@@ -104,12 +96,7 @@ const main = async () => {
   url.pathname = `/${name}`
   const scope = Effect.runSync(Scope.make())
   const run = <A, E>(effect: Effect.Effect<A, E, Scope.Scope>) => Effect.runPromise(Scope.extend(effect, scope))
-  const adminPool = await run(
-    Effect.map(
-      Layer.build(Postgres.layer({ url: Redacted.make(admin), poolSize: 1 })),
-      (ctx) => ctx.unsafeMap.get(PgPool.key) as PgPoolLike
-    )
-  )
+  const adminPool = await run(pgPool(admin, 1))
   await adminPool.query(`CREATE DATABASE ${name}`)
   try {
     let key = ""
@@ -143,12 +130,7 @@ const main = async () => {
       )
       ids.push(...batch.map((l) => l.id))
     }
-    const pool = await run(
-      Effect.map(
-        Layer.build(Postgres.layer({ url: Redacted.make(url.toString()), poolSize: 10 })),
-        (ctx) => ctx.unsafeMap.get(PgPool.key) as PgPoolLike
-      )
-    )
+    const pool = await run(pgPool(url.toString(), 10))
     const bare = bareServer(pool)
     await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve))
     const barePort = (bare.address() as { port: number }).port
