@@ -21,5 +21,5 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 8080
-ENTRYPOINT ["node", "dist/bin.js"]
+ENTRYPOINT ["node", "dist/bundle/leadforge.js"]
 CMD ["serve"]

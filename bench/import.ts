@@ -16,7 +16,7 @@ import { COLUMNS } from "../packages/cli/dist/import/leadWriter.js"
 
 const TARGET = 0.6
 const RSS_LIMIT_MB = 400
-const bin = path.resolve(import.meta.dirname, "../packages/cli/dist/bin.js")
+const bin = path.resolve(import.meta.dirname, "../packages/cli/dist/bundle/leadforge.js")
 
 const INDUSTRIES = ["software", "fintech", "biotech", "manufacturing", "retail", "logistics", "healthcare", "media"]
 const COUNTRIES = ["DE", "US", "GB", "FR", "NL", "SE", "ES", "IT"]

@@ -6,7 +6,8 @@ import { Effect, Exit, Scope } from "effect"
 import { freshDatabaseUrl } from "../../packages/adapters/test/support/databases.js"
 
 export const root = path.resolve(new URL("../..", import.meta.url).pathname)
-export const bin = path.join(root, "packages/cli/dist/bin.js")
+/** The CLI as it ships: the bundle `pnpm build` makes (packages/cli/scripts/bundle.mjs). */
+export const bin = path.join(root, "packages/cli/dist/bundle/leadforge.js")
 
 /**
  * Builds the CLI (and the packages it depends on) once per test run; suites in other worker processes wait for
@@ -22,6 +23,7 @@ export const buildCli = async () => {
     return
   }
   execFileSync("npx", ["tsc", "-b", "packages/cli/tsconfig.json"], { cwd: root, stdio: "pipe", timeout: 300_000 })
+  execFileSync(process.execPath, ["packages/cli/scripts/bundle.mjs"], { cwd: root, stdio: "pipe", timeout: 300_000 })
   fs.writeFileSync(done, "")
 }
 
