@@ -14,7 +14,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> | void }>>
   knowledge: () => import("./knowledge.js"),
   http: () => import("./http.js"),
   health: () => import("./health.js"),
-  import: () => import("./import.js")
+  import: () => import("./import.js"),
+  cli: () => import("./cli.js")
 }
 
 const wanted = process.argv.slice(2)
