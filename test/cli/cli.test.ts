@@ -6,7 +6,7 @@ import { Actor, type LeadId, type OrganizationId, updateLead } from "@leadforge/
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { contactsCsv, leadsNdjson, mixedLeadsCsv } from "./fixtures.js"
-import { buildCli, freshPostgres, ndjson, type Result, runCli, tempDir } from "./support.js"
+import { buildCli, expectFailure, expectUsage, freshPostgres, ndjson, runCli, tempDir } from "./support.js"
 
 const SLOW = 180_000
 
@@ -18,11 +18,6 @@ const file = (name: string, content: string) => {
   const p = path.join(work, name)
   fs.writeFileSync(p, content)
   return p
-}
-
-const expectUsage = (result: Result, pattern: RegExp) => {
-  expect(result.code, result.stderr).toBe(2)
-  expect(result.stderr).toMatch(pattern)
 }
 
 describe("leadforge CLI: help and usage errors", () => {
@@ -210,11 +205,9 @@ for (const backend of backends) {
         expect(moved.code, moved.stderr).toBe(0)
         expect(moved.stdout).toContain("is now contacted")
         const illegal = await cli(["leads", "status", id, "won"])
-        expect(illegal.code).toBe(1)
-        expect(illegal.stderr).toContain('cannot move a lead from "contacted" to "won"')
+        expectFailure(illegal, 'cannot move a lead from "contacted" to "won"')
         const missing = await cli(["leads", "get", "00000000-0000-4000-8000-000000000000"])
-        expect(missing.code).toBe(1)
-        expect(missing.stderr).toContain("no lead with id")
+        expectFailure(missing, "no lead with id")
       },
       SLOW
     )
@@ -267,8 +260,7 @@ for (const backend of backends) {
         expect(ndjson(listed.stdout)[0]).not.toHaveProperty("hash")
         expect((await cli(["keys", "revoke", String(created?.id)])).code).toBe(0)
         const again = await cli(["keys", "revoke", String(created?.id)])
-        expect(again.code).toBe(1)
-        expect(again.stderr).toContain("no active API key")
+        expectFailure(again, "no active API key")
       },
       SLOW
     )

@@ -3,7 +3,7 @@ import * as fs from "node:fs"
 import * as http from "node:http"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { bin, buildCli, freshPostgres, ndjson, root, runCli, tempDir } from "./support.js"
+import { bin, buildCli, expectFailure, freshPostgres, ndjson, root, runCli, tempDir } from "./support.js"
 
 const SLOW = 300_000
 
@@ -98,8 +98,7 @@ describe("leadforge research, worker and leads enrich without GROQ_API_KEY", () 
       expect(listJson.code).toBe(0)
       expect(listJson.stdout).toBe("")
       const missing = await runCli(["research", "status", "00000000-0000-4000-8000-000000000000"], env)
-      expect(missing.code).toBe(1)
-      expect(missing.stderr).toMatch(/research_task/)
+      expectFailure(missing, /research_task/)
     },
     SLOW
   )

@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Effect, Exit, Scope } from "effect"
+import { expect } from "vitest"
 import { freshDatabaseUrl } from "../../packages/adapters/test/support/databases.js"
 
 export const root = path.resolve(new URL("../..", import.meta.url).pathname)
@@ -31,6 +32,19 @@ export interface Result {
   readonly code: number | null
   readonly stdout: string
   readonly stderr: string
+}
+
+/** A command that failed (exit 1) and said why on standard error. */
+export const expectFailure = (result: Result, message: string | RegExp) => {
+  expect(result.code, result.stderr).toBe(1)
+  if (typeof message === "string") expect(result.stderr).toContain(message)
+  else expect(result.stderr).toMatch(message)
+}
+
+/** A usage error (exit 2): @effect/cli's or ours, naming what was wrong. */
+export const expectUsage = (result: Result, pattern: RegExp) => {
+  expect(result.code, result.stderr).toBe(2)
+  expect(result.stderr).toMatch(pattern)
 }
 
 /** Runs the built binary with `env` on top of a clean environment (no DATABASE_URL unless given). */
