@@ -14,6 +14,8 @@
  * "100000") runs memory alone. PGlite at 100k takes about ten minutes on this machine (most of it building the HNSW
  * graph); run it with KNOWLEDGE_BENCH_SIZES=10000,100000. KNOWLEDGE_BENCH_EF sets the ef_search values
  * measured (default "100,200,400"), KNOWLEDGE_BENCH_HNSW the graph's "m:ef_construction" (default "16:64").
+ * KNOWLEDGE_BENCH_CORPUS picks the text: "soup" (the default: every word drawn independently from one Zipf
+ * distribution, text with no subjects, the hard case) or "topics" (documents with subjects, see `topical`).
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -46,26 +48,29 @@ const rng = (seed: number) => {
   }
 }
 
-/** Chunks of 30–80 words drawn from a Zipf-distributed vocabulary of 4,000 made-up words. */
-const corpus = (count: number, seed: number): Array<string> => {
-  const random = rng(seed)
-  const syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "do", "pa", "qu", "zo", "be", "fi", "gu", "ha"]
-  const vocab = Array.from({ length: 4_000 }, (_, i) => {
+const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "do", "pa", "qu", "zo", "be", "fi", "gu", "ha"]
+
+/** `size` made-up words, the i-th spelled from i's digits in base 16 syllables. */
+const vocabulary = (size: number) =>
+  Array.from({ length: size }, (_, i) => {
     let w = ""
     let n = i + 7
     while (n > 0) {
-      w += syllables[n % syllables.length]
-      n = Math.floor(n / syllables.length)
+      w += SYLLABLES[n % SYLLABLES.length]
+      n = Math.floor(n / SYLLABLES.length)
     }
     return w
   })
+
+/** Draws from `words` with Zipf weights (the i-th word's weight is 1/(i+1)). */
+const zipf = (words: ReadonlyArray<string>, random: () => number) => {
   const cumulative: Array<number> = []
   let total = 0
-  for (let i = 0; i < vocab.length; i++) {
+  for (let i = 0; i < words.length; i++) {
     total += 1 / (i + 1)
     cumulative.push(total)
   }
-  const word = () => {
+  return () => {
     const x = random() * total
     let lo = 0
     let hi = cumulative.length - 1
@@ -74,10 +79,54 @@ const corpus = (count: number, seed: number): Array<string> => {
       if (cumulative[mid]! < x) lo = mid + 1
       else hi = mid
     }
-    return vocab[lo]!
+    return words[lo]!
   }
-  return Array.from({ length: count }, () => Array.from({ length: 30 + Math.floor(random() * 50) }, word).join(" "))
 }
+
+const chunkLength = (random: () => number) => 30 + Math.floor(random() * 50)
+
+/** "soup": chunks of 30–80 words drawn independently from one Zipf-distributed vocabulary of 4,000 made-up words. */
+const soup = (count: number, seed: number): Array<string> => {
+  const random = rng(seed)
+  const word = zipf(vocabulary(4_000), random)
+  return Array.from({ length: count }, () => Array.from({ length: chunkLength(random) }, word).join(" "))
+}
+
+/**
+ * "topics": text with subjects, as a knowledge base of documents has. 300 topics, each a Zipf distribution over 200
+ * content words (drawn once, with a fixed seed, from a 20,000-word vocabulary past its 100 most common words).
+ * A document has a main topic and, one time in three, a second; it runs for 4–16 chunks of 30–80 words, each word
+ * from the whole vocabulary's Zipf distribution (40%: the common words every text shares) or from the document's
+ * topics (a second topic gives a quarter of those).
+ */
+const topical = (count: number, seed: number): Array<string> => {
+  const model = rng(1_234)
+  const words = vocabulary(20_000)
+  const background = zipf(words, model)
+  const topics = Array.from({ length: 300 }, () =>
+    zipf(
+      Array.from({ length: 200 }, () => words[100 + Math.floor(model() * (words.length - 100))]!),
+      model
+    )
+  )
+  const random = rng(seed)
+  const texts: Array<string> = []
+  while (texts.length < count) {
+    const main = topics[Math.floor(random() * topics.length)]!
+    const second = random() < 1 / 3 ? topics[Math.floor(random() * topics.length)]! : undefined
+    const word = () => (random() < 0.4 ? background() : second !== undefined && random() < 0.25 ? second() : main())
+    const chunks = 4 + Math.floor(random() * 13)
+    for (let c = 0; c < chunks && texts.length < count; c++)
+      texts.push(Array.from({ length: chunkLength(random) }, word).join(" "))
+  }
+  return texts
+}
+
+/** KNOWLEDGE_BENCH_CORPUS: "soup" (the default, the hard case for HNSW) or "topics". */
+const CORPUS = process.env.KNOWLEDGE_BENCH_CORPUS ?? "soup"
+if (CORPUS !== "soup" && CORPUS !== "topics")
+  throw new Error(`KNOWLEDGE_BENCH_CORPUS: "soup" or "topics", not ${CORPUS}`)
+const corpus = CORPUS === "topics" ? topical : soup
 
 /** 4–12 consecutive words from random chunks, with the chunk each came from. */
 const excerpts = (texts: ReadonlyArray<string>, count: number, seed: number) => {
@@ -134,7 +183,7 @@ const graph = { m, efConstruction }
 
 const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<number>) => {
   console.log(
-    `\n-- ${size.toLocaleString("en")} chunks (load average ${os
+    `\n-- ${size.toLocaleString("en")} chunks, corpus "${CORPUS}" (load average ${os
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(" ")}) --`
@@ -155,7 +204,10 @@ const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<num
   const sources = excerptQueries.map((q) => points[q.source]!.id)
   const querySets = {
     excerpt: await Effect.runPromise(embedder.embed(excerptQueries.map((q) => q.text))),
-    passage: await Effect.runPromise(embedder.embed(corpus(QUERIES, 7)))
+    // "topics": one chunk in 20 of fresh text, so that the queries span many documents and topics
+    passage: await Effect.runPromise(
+      embedder.embed(CORPUS === "topics" ? corpus(QUERIES * 20, 7).filter((_, i) => i % 20 === 0) : corpus(QUERIES, 7))
+    )
   }
 
   const memory = await Effect.runPromise(
@@ -179,7 +231,10 @@ const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<num
     await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
-          const context = yield* Layer.build(PglitePersistence.pglite({ dataDir }))
+          // LEADFORGE_PGLITE_SHARED_BUFFERS as the product reads it (PGlite's default is 128MB)
+          const sharedBuffers = process.env.LEADFORGE_PGLITE_SHARED_BUFFERS || undefined
+          const context = yield* Layer.build(PglitePersistence.pglite({ dataDir, sharedBuffers }))
+          line("pgvector on PGlite: shared_buffers", sharedBuffers ?? "128MB (default)")
           const open = (options: VectorIndexPgvector.PgvectorOptions) =>
             Effect.provide(VectorIndexPgvector.make(spec, options), context)
           const loader = yield* open(graph)
