@@ -231,7 +231,7 @@ const runSize = async (size: number, withPglite: boolean, efs: ReadonlyArray<num
     await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
-          // LEADFORGE_PGLITE_SHARED_BUFFERS as the product reads it (PGlite's default is 128MB)
+          // the product's LEADFORGE_PGLITE_SHARED_BUFFERS, taken here straight from the environment (PGlite: 128MB)
           const sharedBuffers = process.env.LEADFORGE_PGLITE_SHARED_BUFFERS || undefined
           const context = yield* Layer.build(PglitePersistence.pglite({ dataDir, sharedBuffers }))
           line("pgvector on PGlite: shared_buffers", sharedBuffers ?? "128MB (default)")
