@@ -277,6 +277,16 @@ describe("knowledge HTTP API (PGlite with pgvector)", () => {
   })
 })
 
+/** Listens on a free local port; the port. */
+const listenLocally = async (server: net.Server) => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return (server.address() as AddressInfo).port
+}
+
+/** The server on the embedded database, with its vector store in Qdrant at a local port. */
+const startWithQdrantAt = async (port: number) =>
+  startServer((await pglite.persistence())!, { ...pglite.env, QDRANT_URL: `http://127.0.0.1:${port}` })
+
 describe("knowledge HTTP API with QDRANT_URL", () => {
   it(
     "reports Qdrant connected or disconnected in /health and answers 503 while it is unreachable",
@@ -285,12 +295,8 @@ describe("knowledge HTTP API with QDRANT_URL", () => {
         response.writeHead(request.url === "/readyz" ? 200 : 404)
         response.end("all shards are ready")
       })
-      await new Promise<void>((resolve) => qdrant.listen(0, "127.0.0.1", resolve))
-      const port = (qdrant.address() as AddressInfo).port
-      const up = await startServer((await pglite.persistence())!, {
-        ...pglite.env,
-        QDRANT_URL: `http://127.0.0.1:${port}`
-      })
+      const port = await listenLocally(qdrant)
+      const up = await startWithQdrantAt(port)
       try {
         const health = await (await raw(up, "/health")).json()
         expect(health.services.vector_db).toBe("connected")
@@ -300,10 +306,7 @@ describe("knowledge HTTP API with QDRANT_URL", () => {
         await new Promise((resolve) => qdrant.close(resolve))
       }
       // the same port, now closed
-      const down = await startServer((await pglite.persistence())!, {
-        ...pglite.env,
-        QDRANT_URL: `http://127.0.0.1:${port}`
-      })
+      const down = await startWithQdrantAt(port)
       try {
         const health = await raw(down, "/health")
         expect(health.status).toBe(200)
@@ -329,12 +332,8 @@ describe("/health with a vector store that accepts connections and never answers
       const hung = net.createServer((socket) => {
         sockets.add(socket)
       })
-      await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve))
-      const port = (hung.address() as AddressInfo).port
-      const server = await startServer((await pglite.persistence())!, {
-        ...pglite.env,
-        QDRANT_URL: `http://127.0.0.1:${port}`
-      })
+      const port = await listenLocally(hung)
+      const server = await startWithQdrantAt(port)
       try {
         // a hundred calls in a row: with the probe's deadline on an AbortSignal, /health stopped answering after ≈ 80
         for (let i = 0; i < 100; i++) {
