@@ -1,16 +1,12 @@
 # Leadforge server image: `docker compose up` builds and runs it (see docker-compose.yml).
-# Build stage: install with the lockfile, compile every package to dist/.
+# Build stage: install with the lockfile, which compiles every package to dist/.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm install -g pnpm@10.34.9
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json tsconfig.base.json tsconfig.json ./
-COPY packages/domain/package.json packages/domain/
-COPY packages/adapters/package.json packages/adapters/
-COPY packages/http/package.json packages/http/
-COPY packages/cli/package.json packages/cli/
-RUN pnpm install --frozen-lockfile
 COPY packages packages
-RUN pnpm build && pnpm --filter @leadforge/cli deploy --prod --legacy /out
+# `pnpm install` also builds (the root package's prepare script).
+RUN pnpm install --frozen-lockfile && pnpm --filter @leadforge/cli deploy --prod --legacy /out
 
 # Run stage: only production dependencies and the built code.
 FROM node:20-bookworm-slim

@@ -1,5 +1,5 @@
 /**
- * Bundles the compiled CLI (dist/bin.js, from `tsc -b`) into dist/bundle/: the entry `leadforge.js` and the chunks
+ * Bundles the compiled CLI (dist/main.js, which loads dist/bin.js, from `tsc -b`) into dist/bundle/: the entry `leadforge.js` and the chunks
  * it loads on demand (the HTTP server only for `serve`, the Qdrant client only where Qdrant is configured).
  *
  * Why: unbundled, `leadforge --version` resolves and reads about 1,100 module files (the `effect` barrel alone pulls
@@ -19,7 +19,7 @@ const outdir = path.join(cli, "dist/bundle")
 fs.rmSync(outdir, { recursive: true, force: true })
 const result = await build({
   absWorkingDir: cli,
-  entryPoints: { leadforge: "dist/bin.js" },
+  entryPoints: { leadforge: "dist/main.js" },
   outdir,
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,

@@ -1,38 +1,12 @@
-#!/usr/bin/env node
-import { ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, ConfigError, Effect, Exit, Option } from "effect"
+import { Effect, Exit } from "effect"
 import { run } from "./Cli.js"
+import { exitCodeOf, isDebug } from "./exit.js"
 import { EXIT } from "./exitCodes.js"
 
-const describe = (error: unknown): string => {
-  if (error instanceof Error && error.message !== "") return error.message
-  if (typeof error === "object" && error !== null && "_tag" in error) return String(error._tag)
-  return String(error)
-}
-
-const codeOf = (cause: Cause.Cause<unknown>): number => {
-  if (Cause.isInterruptedOnly(cause)) return EXIT.interrupted
-  const failure = Cause.failureOption(cause)
-  if (Option.isNone(failure)) {
-    process.stderr.write(`leadforge: unexpected error\n${Cause.pretty(cause)}\n`)
-    return EXIT.failure
-  }
-  const error = failure.value
-  // @effect/cli has printed its own message (and help where it applies)
-  if (ValidationError.isValidationError(error)) return EXIT.usage
-  // a malformed setting in the environment is the caller's to fix, like a malformed option: it names the variable
-  if (ConfigError.isConfigError(error)) {
-    process.stderr.write(`leadforge: configuration error: ${String(error)}\n`)
-    return EXIT.usage
-  }
-  const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
-  process.stderr.write(`leadforge: ${tag === "UsageError" ? "usage error: " : ""}${describe(error)}\n`)
-  if (tag === "UsageError") return EXIT.usage
-  if (tag === "PartialSuccess") return EXIT.partial
-  return EXIT.failure
-}
+// With LOG_LEVEL=debug an unexpected error prints its stack (main.ts has turned source maps on for it).
+const debug = isDebug(process.env.LOG_LEVEL)
 
 const FLAGS = new Set(["--json", "--dry-run", "--overwrite", "--status", "--explain", "--reopen", "--demo"])
 
@@ -55,7 +29,7 @@ NodeRuntime.runMain(main, {
   disableErrorReporting: true,
   disablePrettyLogger: true,
   teardown: (exit, onExit) => {
-    const code = Exit.isSuccess(exit) ? EXIT.ok : codeOf(exit.cause)
+    const code = Exit.isSuccess(exit) ? EXIT.ok : exitCodeOf(exit.cause, (text) => process.stderr.write(text), debug)
     process.exitCode = code
     onExit(code)
   }
