@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { backends, failureWith, postJson, type RunningServer, raw, startServer, withClient } from "./support.js"
 
 for (const backend of backends) {
-  describe(`HTTP API over ${backend.name}`, () => {
+  describe.skipIf(backend.skip !== undefined)(`HTTP API over ${backend.name}`, () => {
     let server: RunningServer
     let key: string
 

@@ -26,7 +26,7 @@ const takeDatabaseDown = async (server: RunningServer) => {
   )
 }
 
-describe("HTTP API when the database is down (Postgres)", () => {
+describe.skipIf(postgres.skip !== undefined)("HTTP API when the database is down (Postgres)", () => {
   let server: RunningServer
 
   beforeAll(async () => {

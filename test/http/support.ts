@@ -116,22 +116,23 @@ export const postJson = (
 
 export interface Backend {
   readonly name: string
+  /** Why this backend's suites are skipped (reported by name), or undefined when they run. */
+  readonly skip: string | undefined
   readonly persistence: () => Promise<Layer.Layer<Services, unknown> | null>
   /** What the server should believe about its environment. */
   readonly env: Record<string, string>
 }
 
-let postgres: PostgresSource | undefined
+/** Decided when the suite is collected, so a missing PostgreSQL skips its suites by name instead of failing them. */
+const postgres: PostgresSource = await resolvePostgres()
 
 /** PGlite in a temp dir, and a fresh Postgres database from DATABASE_URL. */
 export const backends: ReadonlyArray<Backend> = [
-  { name: "pglite", persistence: async () => pglitePersistence(), env: { DATABASE_URL: "" } },
+  { name: "pglite", skip: undefined, persistence: async () => pglitePersistence(), env: { DATABASE_URL: "" } },
   {
     name: "postgres",
+    skip: postgres.kind === "none" ? postgres.reason : undefined,
     env: { DATABASE_URL: "postgres://configured-by-the-test" },
-    persistence: async () => {
-      postgres ??= await resolvePostgres()
-      return postgres.kind === "none" ? null : postgresPersistence(postgres)
-    }
+    persistence: async () => (postgres.kind === "none" ? null : postgresPersistence(postgres))
   }
 ]
