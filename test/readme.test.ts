@@ -4,14 +4,15 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Domain from "@leadforge/domain"
 
 /**
- * The README's examples are a contract: every `fn("literal") // "result"` line in a ts block is evaluated, and the
- * richer examples are restated below. A README edit that drifts from the code fails here.
+ * The rules' page examples are a contract: every `fn("literal") // "result"` line in a ts block of
+ * docs/domain-rules.md is evaluated, and the richer examples are restated below. An edit of the page that drifts
+ * from the code fails here.
  */
-const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8")
-const tsBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string)
+const rulesPage = readFileSync(fileURLToPath(new URL("../docs/domain-rules.md", import.meta.url)), "utf8")
+const tsBlocks = [...rulesPage.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string)
 const simpleExample = /^(\w+)\(("(?:[^"\\]|\\.)*")\) \/\/ ("(?:[^"\\]|\\.)*"|null)/
 
-describe("README examples", () => {
+describe("domain rules page examples", () => {
   const simple = tsBlocks
     .flatMap((block) => block.split("\n"))
     .map((line) => simpleExample.exec(line.trim()))
