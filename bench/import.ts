@@ -12,7 +12,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { COLUMNS } from "../packages/cli/dist/import/leadWriter.js"
+import { LEAD_COLUMNS as COLUMNS } from "../packages/adapters/dist/sql/leadRow.js"
 
 const TARGET = 0.6
 const RSS_LIMIT_MB = 400

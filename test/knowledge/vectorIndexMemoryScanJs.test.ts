@@ -13,7 +13,7 @@ afterAll(() => {
   global.WebAssembly = engine
 })
 
-const { makeScanKernel } = await import("../../packages/adapters/src/memory/ScanKernel.js")
+const { makeScanKernel } = await import("../../packages/adapters/src/vector/exact/ScanKernel.js")
 await import("./vectorIndexMemoryScan.test.js")
 
 it("runs without the WebAssembly kernel", () => {

@@ -25,6 +25,7 @@ const expected = [
   "data_sources",
   "knowledge_chunks",
   "knowledge_docs",
+  "leadforge_vector_indexes",
   "leads",
   "organizations",
   "products",
@@ -36,7 +37,7 @@ const migrationSuite = (vector: "pgvector" | "none") => (it: Vitest.MethodsNonLi
   it.effect("migrates an empty database to head", () =>
     Effect.gen(function* () {
       const applied = yield* migrate
-      expect(applied.map(([id]) => id)).toEqual([1, 2, 3])
+      expect(applied.map(([id]) => id)).toEqual([1, 2, 3, 4])
       const names = yield* tables
       for (const table of expected) expect(names).toContain(table)
       expect(yield* vectorBackend).toBe(vector)

@@ -12,11 +12,12 @@ import type {
   Product,
   ResearchTask,
   User,
+  ValidationFailed,
   VectorChunk
 } from "@leadforge/domain"
-import { FieldIssue, ValidationFailed } from "@leadforge/domain"
 import { Context, Effect, HashMap, Layer, Ref } from "effect"
-import type { VectorSegment } from "./VectorSegment.js"
+import { invalidCursor } from "../shared/cursor.js"
+import type { VectorSegment } from "../vector/exact/VectorSegment.js"
 
 /** Every in-memory table, as persistent maps so a snapshot is just the current value. */
 export interface Tables {
@@ -83,19 +84,6 @@ export const scoped = <A extends { readonly organizationId: string }>(
 
 export const encodeCursor = (key: ReadonlyArray<string | number>): string =>
   Buffer.from(JSON.stringify(key), "utf8").toString("base64url")
-
-/** A cursor this list did not hand out: ValidationFailed naming `cursor`, as the SQL adapters say it. */
-export const invalidCursor = () =>
-  new ValidationFailed({
-    entity: "page",
-    issues: [
-      new FieldIssue({
-        field: "cursor",
-        code: "invalid_cursor",
-        message: "not a cursor this list returned (garbled, or from another list or sort order); omit it to start over"
-      })
-    ]
-  })
 
 export type KeyType = "string" | "number"
 

@@ -1,7 +1,8 @@
-import { IndexMismatch, VectorIndex, VectorIndexSpec } from "@leadforge/domain"
+import { VectorIndex, VectorIndexSpec } from "@leadforge/domain"
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
+import { checkDimension as sameDimension } from "../vector/checkDimension.js"
+import { VectorSegment } from "../vector/exact/VectorSegment.js"
 import { MemoryStore } from "./MemoryStore.js"
-import { VectorSegment } from "./VectorSegment.js"
 
 /**
  * Exact (brute-force) cosine search. Each organization's vectors are one VectorSegment in the store's `vectors`
@@ -15,16 +16,7 @@ export const makeVectorIndexMemory = (spec: VectorIndexSpec): Layer.Layer<Vector
     VectorIndex,
     Effect.gen(function* () {
       const { tables } = yield* MemoryStore
-      const checkDimension = (length: number) =>
-        length === spec.dimension
-          ? Effect.void
-          : Effect.fail(
-              new IndexMismatch({
-                index: spec.name,
-                expected: `dimension ${spec.dimension}`,
-                actual: `dimension ${length}`
-              })
-            )
+      const checkDimension = sameDimension(spec.name, spec.dimension)
       const key = (organizationId: string) => `${spec.name}/${organizationId}`
       const segmentOf = (vectors: HashMap.HashMap<string, VectorSegment>, organizationId: string) =>
         Option.getOrElse(HashMap.get(vectors, key(organizationId)), () => VectorSegment.empty(spec.dimension))

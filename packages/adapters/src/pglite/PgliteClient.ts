@@ -62,17 +62,10 @@ export const make = (db: PGlite, options: PgliteClientOptions = {}) =>
     }
 
     /**
-     * Statements outside a transaction take the permit for the statement alone: no scope or finalizer per
-     * statement, and a statement waits while a transaction holds the permit. The permit is usually free, and
-     * taking a free one directly (`withPermitsIfAvailable`) skips the suspension `withPermits` goes through to
-     * take it (≈ 5 µs per statement); a statement that finds it taken waits for it as before.
+     * Statements outside a transaction take the permit for the statement alone (no scope or finalizer per
+     * statement); a statement waits while a transaction holds it.
      */
-    const waitForPermit = permit.withPermits(1)
-    const ifFree = permit.withPermitsIfAvailable(1)
-    const withPermit = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
-      Effect.flatMap(ifFree(effect), (done) =>
-        done._tag === "Some" ? Effect.succeed(done.value) : waitForPermit(effect)
-      )
+    const withPermit = permit.withPermits(1)
     const statement: Connection = {
       execute: (sql, params, transform) => withPermit(connection.execute(sql, params, transform)),
       executeRaw: (sql, params) => withPermit(connection.executeRaw(sql, params)),

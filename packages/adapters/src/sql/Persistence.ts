@@ -3,6 +3,8 @@ import { Effect, Layer } from "effect"
 import { ApiKeyRepositorySql, OrganizationRepositorySql, UserRepositorySql } from "./AccountRepositoriesSql.js"
 import { ActivityRepositorySql } from "./ActivityRepositorySql.js"
 import { AuditLogSql } from "./AuditLogSql.js"
+import { ContactImportWriterSql } from "./bulk/ContactImportWriterSql.js"
+import { LeadImportWriterSql } from "./bulk/LeadImportWriterSql.js"
 import { CampaignRepositorySql, ProductRepositorySql } from "./CatalogRepositoriesSql.js"
 import { ContactRepositorySql } from "./ContactRepositorySql.js"
 import { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
@@ -12,7 +14,7 @@ import { ConversationRepositorySql, DataSourceRepositorySql } from "./SourceRepo
 import { TaskQueueSql } from "./TaskQueueSql.js"
 import { TransactorSql } from "./TransactorSql.js"
 
-/** Every repository written on SqlClient, for whichever database provides it. */
+/** Every repository written on SqlClient (and the bulk import writers), for whichever database provides it. */
 export const repositories = Layer.mergeAll(
   LeadRepositorySql,
   ContactRepositorySql,
@@ -27,7 +29,10 @@ export const repositories = Layer.mergeAll(
   CampaignRepositorySql,
   ProductRepositorySql,
   TaskQueueSql,
-  KnowledgeRepositorySql
+  KnowledgeRepositorySql,
+  // the bulk import writers pick COPY when PostgreSQL's pool (PgPool) or PGlite is in context
+  LeadImportWriterSql,
+  ContactImportWriterSql
 )
 
 /** Brings the schema to head before anything uses it. */

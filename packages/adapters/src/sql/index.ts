@@ -1,6 +1,7 @@
 export { ApiKeyRepositorySql, OrganizationRepositorySql, UserRepositorySql } from "./AccountRepositoriesSql.js"
 export { ActivityRepositorySql } from "./ActivityRepositorySql.js"
 export { AuditLogSql } from "./AuditLogSql.js"
+export { ContactImportWriterSql, LeadImportWriterSql } from "./bulk/index.js"
 export { CampaignRepositorySql, ProductRepositorySql } from "./CatalogRepositoriesSql.js"
 export { ContactRepositorySql } from "./ContactRepositorySql.js"
 export * as SqlErrors from "./errors.js"

@@ -1,4 +1,6 @@
 import { FieldProvenance, Lead, Location, leadIdentity, type Provenance } from "@leadforge/domain"
+import { ParseResult, Schema } from "effect"
+import { json } from "./rows.js"
 
 /**
  * The `leads` columns a Lead is stored in and read from, in one fixed order. The generated columns (`country`,
@@ -117,48 +119,6 @@ export const leadFromRow = (row: LeadRecord): Lead =>
     true
   )
 
-/** jsonb parameters go over the wire as JSON text on both drivers. */
-const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value))
-
-/**
- * The provenance map as JSON. Its entries are immutable, and an import gives every field of every row the same
- * entry, so each entry is serialized once (JSON.stringify of the whole map per row was a tenth of an import's CPU).
- */
-const provenanceJson = (provenance: Provenance): string => {
-  let out = "{"
-  let first = true
-  // own entries only (a field may be named like an Object.prototype member, even "__proto__")
-  for (const [field, entry] of Object.entries(provenance)) {
-    let encoded = entryJson.get(entry)
-    if (encoded === undefined) {
-      encoded = JSON.stringify(entry)
-      entryJson.set(entry, encoded)
-    }
-    let name = fieldJson.get(field)
-    if (name === undefined) {
-      name = JSON.stringify(field)
-      fieldJson.set(field, name)
-    }
-    out += `${first ? "" : ","}${name}:${encoded}`
-    first = false
-  }
-  return `${out}}`
-}
-const entryJson = new WeakMap<object, string>()
-const fieldJson = new Map<string, string>()
-
-/** ISO 8601 of a date; an import stamps every row with the same one, so the last one is remembered. */
-const isoOf = (date: Date): string => {
-  const time = date.getTime()
-  if (time !== lastTime || Number.isNaN(time)) {
-    lastTime = time
-    lastIso = date.toISOString()
-  }
-  return lastIso
-}
-let lastTime = Number.NaN
-let lastIso = ""
-
 /**
  * The row for `lead`, in LEAD_COLUMNS order: the repository's parameters and the import's COPY rows. A Lead is valid
  * by construction, so its fields are written as they are (dates as ISO strings, jsonb columns as JSON text — what
@@ -191,8 +151,23 @@ export const leadParams = (
   json(lead.productInterests),
   lead.notes,
   lead.confidence,
-  provenanceJson(lead.provenance),
-  isoOf(lead.createdAt),
-  isoOf(lead.updatedAt),
+  json(lead.provenance),
+  lead.createdAt.toISOString(),
+  lead.updatedAt.toISOString(),
   lead.version
 ]
+
+/**
+ * leadFromRow as a Result schema for SqlSchema: a `leads` row as read without result renaming (snake_case) to its
+ * Lead. Only decoding is defined: a Lead is written through leadParams.
+ */
+export const LeadFromRow: Schema.Schema<Lead, LeadRecord> = Schema.transformOrFail(
+  Schema.Unknown as Schema.Schema<LeadRecord>,
+  Schema.declare((u): u is Lead => u instanceof Lead),
+  {
+    strict: true,
+    decode: (row) => ParseResult.succeed(leadFromRow(row)),
+    encode: (lead, _, ast) =>
+      ParseResult.fail(new ParseResult.Forbidden(ast, lead, "a Lead is written with leadParams"))
+  }
+)

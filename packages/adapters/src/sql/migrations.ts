@@ -245,11 +245,29 @@ const m0003_knowledge_search = Effect.gen(function* () {
   if (backend[0]?.value === "pgvector") yield* sql`ALTER TABLE knowledge_chunks ALTER COLUMN embedding TYPE vector`
 })
 
+/**
+ * The registry of pgvector indexes: which embedder and dimension each `leadforge_vectors_<name>` table was built
+ * with. A plain table (no vector type), so it exists on every database; the per-index tables, whose column type
+ * carries the embedder's dimension, are created by the pgvector adapter when an index is first opened. Earlier
+ * versions created this table from the adapter, hence IF NOT EXISTS.
+ */
+const m0004_vector_indexes = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE IF NOT EXISTS leadforge_vector_indexes (
+    name text PRIMARY KEY,
+    embedder_id text NOT NULL,
+    dimension integer NOT NULL,
+    distance text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`
+})
+
 /** The one ordered list of migrations, used by PostgreSQL and PGlite alike. */
 export const migrations: Migrator.Loader = Migrator.fromRecord({
   "0001_core": m0001_core,
   "0002_vectors": m0002_vectors,
-  "0003_knowledge_search": m0003_knowledge_search
+  "0003_knowledge_search": m0003_knowledge_search,
+  "0004_vector_indexes": m0004_vector_indexes
 })
 
 /** Applies every pending migration in one transaction; returns the ones applied (none when at head). */

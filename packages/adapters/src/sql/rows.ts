@@ -1,5 +1,6 @@
-import { FieldIssue, ValidationFailed } from "@leadforge/domain"
+import type { ValidationFailed } from "@leadforge/domain"
 import { Effect, Either, Schema } from "effect"
+import { invalidCursor } from "../shared/cursor.js"
 
 /** Drivers hand back timestamptz as Date and jsonb as objects; domain schemas decode from ISO strings. */
 const Row = Schema.transform(Schema.Object, Schema.Object, {
@@ -26,19 +27,6 @@ export const json = (value: unknown): string | null =>
 
 /** Opaque keyset cursors: base64url JSON. */
 export const encodeCursor = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url")
-
-/** The error for a cursor this list did not hand out (garbled, from another list or another sort order). */
-export const invalidCursor = () =>
-  new ValidationFailed({
-    entity: "page",
-    issues: [
-      new FieldIssue({
-        field: "cursor",
-        code: "invalid_cursor",
-        message: "not a cursor this list returned (garbled, or from another list or sort order); omit it to start over"
-      })
-    ]
-  })
 
 /**
  * Decodes a cursor with `schema`; anything else fails with ValidationFailed naming `cursor` rather than silently

@@ -8,6 +8,7 @@ import {
 } from "@leadforge/domain"
 import type { QdrantClient } from "@qdrant/js-client-rest"
 import { Config, Effect, Layer, Option, Redacted, Ref } from "effect"
+import { checkDimension as sameDimension } from "./checkDimension.js"
 
 export interface QdrantOptions {
   readonly url: string
@@ -136,16 +137,7 @@ export const make = (spec: VectorIndexSpec, options: QdrantOptions) =>
         }
       })
     )
-    const checkDimension = (length: number) =>
-      length === spec.dimension
-        ? Effect.void
-        : Effect.fail(
-            new IndexMismatch({
-              index: collection,
-              expected: `dimension ${spec.dimension}`,
-              actual: `dimension ${length}`
-            })
-          )
+    const checkDimension = sameDimension(collection, spec.dimension)
     const checkId = (id: string) =>
       UUID.test(id)
         ? Effect.void

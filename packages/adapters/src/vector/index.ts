@@ -2,7 +2,7 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Embedder, type VectorIndex, VectorIndexSpec } from "@leadforge/domain"
 import { Config, type ConfigError, Effect, Layer, Option } from "effect"
-import * as VectorIndexPgvector from "./VectorIndexPgvector.js"
+import * as VectorIndexPgvector from "./pgvector/VectorIndexPgvector.js"
 import * as VectorIndexQdrant from "./VectorIndexQdrant.js"
 
 export { makeVectorIndexMemory, VectorIndexMemory } from "../memory/VectorIndexMemory.js"

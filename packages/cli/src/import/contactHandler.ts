@@ -1,9 +1,8 @@
-import * as SqlClient from "@effect/sql/SqlClient"
-import { LEAD_SELECT_LIST, type LeadRecord } from "@leadforge/adapters/sql"
 import {
   Contact,
   type ContactFields,
   type ContactId,
+  ContactImportWriter,
   ContactRepository,
   type Lead,
   leadIdentity,
@@ -11,10 +10,10 @@ import {
   type OrganizationId,
   planMerge,
   rescoreStored,
+  Transactor,
   validateContact
 } from "@leadforge/domain"
-import { Effect, Either, Schema } from "effect"
-import { leadsByIdentity } from "./leadWriter.js"
+import { Effect, Either } from "effect"
 import { isBlank } from "./mapping.js"
 import type { Counts, ImportHandler } from "./runImport.js"
 import { importedProvenance, type RowIssue, text } from "./values.js"
@@ -29,12 +28,6 @@ export interface PreparedContact {
   readonly present: ReadonlyArray<keyof Contact & string>
 }
 
-const isoDates = (row: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(row)) out[key] = value instanceof Date ? value.toISOString() : value
-  return out
-}
-const decodeContact = Schema.decodeUnknownSync(Contact)
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
 export const prepareContact = (
@@ -102,32 +95,21 @@ export const prepareContact = (
   })
 }
 
-const contactColumns = (contact: Contact) => {
-  const encoded = Schema.encodeSync(Contact)(contact)
-  return { ...encoded, provenance: JSON.stringify(encoded.provenance) }
-}
-
 const writeContactBatch = (
   organizationId: OrganizationId,
   batch: ReadonlyArray<PreparedContact>,
   options: { readonly dryRun: boolean; readonly overwrite: boolean; readonly now: Date }
 ) =>
   Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
+    const writer = yield* ContactImportWriter
     const contacts = yield* ContactRepository
     const counts: Counts = { inserted: 0, updated: 0, unchanged: 0 }
     const issues: Array<RowIssue> = []
     if (batch.length === 0) return { counts, issues }
-    const leads = leadsByIdentity(
-      yield* sql<LeadRecord>`
-        SELECT ${sql.literal(LEAD_SELECT_LIST)} FROM leads WHERE organization_id = ${organizationId}
-          AND identity_key IN ${sql.in([...new Set(batch.map((p) => p.companyKey))])}`.withoutTransform
-    )
-    const contactRows = yield* sql<Record<string, unknown>>`
-      SELECT * FROM contacts WHERE organization_id = ${organizationId}
-        AND lower(email) IN ${sql.in(batch.map((p) => p.email))}`
-    const existing = new Map(
-      contactRows.map((row) => [String(row.email).toLowerCase(), decodeContact(isoDates(row))] as const)
+    const leads = yield* writer.leadsByIdentity(organizationId, [...new Set(batch.map((p) => p.companyKey))])
+    const existing = yield* writer.contactsByEmail(
+      organizationId,
+      batch.map((p) => p.email)
     )
     const inserts: Array<Contact> = []
     const touched = new Map<string, Lead>()
@@ -204,7 +186,7 @@ const writeContactBatch = (
       }
     }
     if (!options.dryRun) {
-      if (inserts.length > 0) yield* sql`INSERT INTO contacts ${sql.insert(inserts.map(contactColumns))}`
+      if (inserts.length > 0) yield* writer.insertAll(inserts)
       // contact quality is part of the score
       for (const lead of touched.values()) yield* rescoreStored(lead)
     }
@@ -219,9 +201,8 @@ export const contactHandler = (organizationId: OrganizationId) =>
     identity: (prepared) => `email:${prepared.email}`,
     rowOf: (prepared) => prepared.row,
     write: (batch, options) =>
-      Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        sql.withTransaction(writeContactBatch(organizationId, batch, options))
+      Effect.flatMap(Transactor, (transactor) =>
+        transactor.withTransaction(writeContactBatch(organizationId, batch, options))
       ),
-    // the lookup is by an expression (lower(email)), whose statistics only a whole-table ANALYZE gathers
-    analyze: () => Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ANALYZE contacts`)
+    analyze: () => Effect.flatMap(ContactImportWriter, (writer) => writer.analyze)
   }) satisfies ImportHandler<PreparedContact, unknown>

@@ -1,6 +1,6 @@
 import { basename } from "node:path"
 import { audit, newId, type UseCaseContext } from "@leadforge/domain"
-import { Effect, Either, Stream } from "effect"
+import { Config, Effect, Either, Option, Stream } from "effect"
 import { CommandFailed, UsageError } from "../commands/shared.js"
 import { BULK_HEAP_GROWING_PERCENT, withHeapGrowingPercent } from "../heap.js"
 import { type HeaderMapper, type ImportType, isBlank } from "./mapping.js"
@@ -83,6 +83,16 @@ const SLICE = 100
  */
 const WRITERS = 2
 
+/**
+ * A crash point for tests, off unless set: with LEADFORGE_IMPORT_PAUSE_AFTER_BATCHES=N the import, once N batches
+ * are committed, says so on stderr and waits for ever, so a test can kill it at a known point instead of racing
+ * the import's speed. It changes nothing that was written; unset (or empty), it is never consulted again.
+ */
+const pauseAfterBatches = Config.option(Config.integer("LEADFORGE_IMPORT_PAUSE_AFTER_BATCHES")).pipe(
+  Effect.map(Option.getOrUndefined),
+  Effect.orElseSucceed(() => undefined)
+)
+
 /** A turn of the event loop (I/O callbacks run) before the fiber goes on. */
 const nextTurn = Effect.async<void>((resume) => {
   const handle = setImmediate(() => resume(Effect.void))
@@ -139,6 +149,8 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
       quiet: options.quiet === true
     })
     const progress = progressWriter()
+    const pauseAfter = yield* pauseAfterBatches
+    let committedBatches = 0
     const totals = { rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }
     let headerChecked = false
 
@@ -244,6 +256,11 @@ export const runImport = <P, R>(handler: ImportHandler<P, R>, options: ImportOpt
         totals.unchanged += counts.unchanged
         totals.rejected += batch.rejectedRows + rejectedByWriter
         if (options.quiet !== true) progress.update(totals.rows, totals.rejected)
+        committedBatches++
+        if (committedBatches === pauseAfter) {
+          process.stderr.write(`import paused after ${committedBatches} committed batches\n`)
+          yield* Effect.never
+        }
       })
 
     yield* Stream.fromAsyncIterable(

@@ -1,8 +1,8 @@
 import { FieldProvenance, Lead, type LeadId, newId, type OrganizationId } from "@leadforge/domain"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { prepareLead } from "../../packages/cli/src/import/leadRows.js"
-import { mergeImported } from "../../packages/cli/src/import/leadWriter.js"
+import { prepareLead } from "../src/import/leadRows.js"
+import { mergeImported } from "../src/import/leadWriter.js"
 
 const organizationId = newId<OrganizationId>()
 const earlier = new Date("2026-01-01T00:00:00Z")

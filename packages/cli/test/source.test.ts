@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { isUnreadable, openSource, type SourceItem } from "../../packages/cli/src/import/source.js"
+import { isUnreadable, openSource, type SourceItem } from "../src/import/source.js"
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "leadforge-source-"))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))

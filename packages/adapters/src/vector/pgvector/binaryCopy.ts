@@ -55,10 +55,3 @@ export const binaryCopyPayload = (points: ReadonlyArray<VectorPoint>, dimension:
   view.setInt16(at, -1)
   return bytes
 }
-
-/** The last point of each (organization, id): one INSERT … ON CONFLICT may not touch a row twice. */
-export const lastOfEach = (points: ReadonlyArray<VectorPoint>): ReadonlyArray<VectorPoint> => {
-  const seen = new Map<string, VectorPoint>()
-  for (const p of points) seen.set(`${p.organizationId}/${p.id}`, p)
-  return seen.size === points.length ? points : [...seen.values()]
-}

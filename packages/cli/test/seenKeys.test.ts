@@ -1,6 +1,6 @@
 import { FastCheck } from "effect"
 import { describe, expect, it } from "vitest"
-import { SeenKeys } from "../../packages/cli/src/import/SeenKeys.js"
+import { SeenKeys } from "../src/import/SeenKeys.js"
 
 describe("SeenKeys (the import's in-file duplicate check)", () => {
   it("answers exactly as a Map of first rows would, through many resizes (property)", () => {

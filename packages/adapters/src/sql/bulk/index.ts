@@ -1,0 +1,2 @@
+export { ContactImportWriterSql } from "./ContactImportWriterSql.js"
+export { LeadImportWriterSql } from "./LeadImportWriterSql.js"
