@@ -1,16 +1,20 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
-import { ApiKeyRepositorySql, OrganizationRepositorySql, UserRepositorySql } from "./AccountRepositoriesSql.js"
 import { ActivityRepositorySql } from "./ActivityRepositorySql.js"
+import { ApiKeyRepositorySql } from "./ApiKeyRepositorySql.js"
 import { AuditLogSql } from "./AuditLogSql.js"
-import { CampaignRepositorySql, ProductRepositorySql } from "./CatalogRepositoriesSql.js"
+import { CampaignRepositorySql } from "./CampaignRepositorySql.js"
 import { ContactRepositorySql } from "./ContactRepositorySql.js"
+import { ConversationRepositorySql } from "./ConversationRepositorySql.js"
+import { DataSourceRepositorySql } from "./DataSourceRepositorySql.js"
 import { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
 import { LeadRepositorySql } from "./LeadRepositorySql.js"
 import { migrate } from "./migrations.js"
-import { ConversationRepositorySql, DataSourceRepositorySql } from "./SourceRepositoriesSql.js"
+import { OrganizationRepositorySql } from "./OrganizationRepositorySql.js"
+import { ProductRepositorySql } from "./ProductRepositorySql.js"
 import { TaskQueueSql } from "./TaskQueueSql.js"
 import { TransactorSql } from "./TransactorSql.js"
+import { UserRepositorySql } from "./UserRepositorySql.js"
 
 /** Every repository written on SqlClient, for whichever database provides it. */
 export const repositories = Layer.mergeAll(
