@@ -14,6 +14,16 @@ export const OrganizationRepositoryMemory: Layer.Layer<OrganizationRepository, n
             Effect.as(org)
           ),
         findById: (id) => Ref.get(tables).pipe(Effect.map((t) => HashMap.get(t.organizations, id))),
+        list: (limit) =>
+          Ref.get(tables).pipe(
+            Effect.map((t) =>
+              Array.from(HashMap.values(t.organizations))
+                .sort(
+                  (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+                )
+                .slice(0, limit)
+            )
+          ),
         count: Ref.get(tables).pipe(Effect.map((t) => HashMap.size(t.organizations)))
       })
     )

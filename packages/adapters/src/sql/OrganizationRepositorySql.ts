@@ -14,6 +14,11 @@ export const OrganizationRepositorySql = Layer.effect(
       Result: fromRow(Organization),
       execute: (id) => sql`SELECT * FROM organizations WHERE id = ${id}`
     })
+    const listQuery = SqlSchema.findAll({
+      Request: Schema.Int,
+      Result: fromRow(Organization),
+      execute: (limit) => sql`SELECT * FROM organizations ORDER BY created_at, id LIMIT ${limit}`
+    })
     return OrganizationRepository.of({
       insert: Effect.fn("OrganizationRepositorySql.insert")(function* (organization: Organization) {
         yield* sql`INSERT INTO organizations ${sql.insert(Schema.encodeSync(Organization)(organization))}`
@@ -21,6 +26,11 @@ export const OrganizationRepositorySql = Layer.effect(
       }, orUnavailable),
       findById: Effect.fn("OrganizationRepositorySql.findById")(
         (id: OrganizationId) => findByIdQuery(id),
+        Effect.catchTag("ParseError", Effect.die),
+        orUnavailable
+      ),
+      list: Effect.fn("OrganizationRepositorySql.list")(
+        (limit: number) => listQuery(limit),
         Effect.catchTag("ParseError", Effect.die),
         orUnavailable
       ),

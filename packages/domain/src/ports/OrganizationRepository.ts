@@ -10,6 +10,8 @@ export declare namespace OrganizationRepository {
     readonly findById: (id: OrganizationId) => Effect.Effect<Option.Option<Organization>, Unavailable>
     /** How many organizations exist; a first run on an empty database bootstraps one. */
     readonly count: Effect.Effect<number, Unavailable>
+    /** The oldest `limit` organizations, by creation time then id. */
+    readonly list: (limit: number) => Effect.Effect<ReadonlyArray<Organization>, Unavailable>
   }
 }
 
