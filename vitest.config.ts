@@ -9,7 +9,6 @@ export default defineConfig({
       { find: /^@leadforge\/domain$/, replacement: pkg("domain/src/index.ts") },
       { find: /^@leadforge\/adapters\/(.+)$/, replacement: pkg("adapters/src/$1/index.ts") },
       { find: /^@leadforge\/http$/, replacement: pkg("http/src/index.ts") },
-      { find: /^@leadforge\/http\/keys$/, replacement: pkg("http/src/http/ApiKeys.ts") },
       { find: /^@leadforge\/cli$/, replacement: pkg("cli/src/index.ts") }
     ]
   },

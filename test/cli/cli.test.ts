@@ -261,6 +261,15 @@ for (const backend of backends) {
         expect((await cli(["keys", "revoke", String(created?.id)])).code).toBe(0)
         const again = await cli(["keys", "revoke", String(created?.id)])
         expectFailure(again, "no active API key")
+        // the same audit details as the HTTP API records for the same acts
+        const events = ndjson(
+          (await cli(["audit", "list", "--entity-type", "api_key", "--entity-id", String(created?.id), "--json"]))
+            .stdout
+        )
+        expect(Object.fromEntries(events.map((e) => [e.action, e.details]))).toEqual({
+          create: { name: "ci", role: "admin", prefix: created?.prefix },
+          delete: {}
+        })
       },
       SLOW
     )

@@ -407,6 +407,22 @@ for (const backend of backends) {
       expect((await raw(server, "/api/v1/leads", { key: viewer.key })).status).toBe(401)
     })
 
+    it("audits key creation as { name, role, prefix } and revocation as {}, as the CLI does", async () => {
+      const events = await withClient(server, key, (client) =>
+        Effect.gen(function* () {
+          const created = yield* client.keys.create({ payload: { name: "audited", role: "member" } })
+          yield* client.keys.revoke({ path: { id: created.id } })
+          const page = yield* client.audit.list({ urlParams: { entityType: "api_key", entityId: created.id } })
+          return { created, items: page.items }
+        })
+      )
+      const byAction = Object.fromEntries(events.items.map((e) => [e.action, e.details]))
+      expect(byAction).toEqual({
+        create: { name: "audited", role: "member", prefix: events.created.prefix },
+        delete: {}
+      })
+    })
+
     it("a key of another organization gets 404 for every id of this one", async () => {
       const lead = await (
         await postJson(server, "/api/v1/leads", key, { companyName: "Private", domain: "private.dev" })

@@ -1,5 +1,4 @@
-import { ApiKeyRepository } from "@leadforge/domain"
-import { hashKey } from "@leadforge/http"
+import { ApiKeyRepository, hashApiKey } from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { backends, type RunningServer, raw, startServer, withClient } from "./support.js"
@@ -28,7 +27,7 @@ describe("API key cache (PGlite)", () => {
     Effect.runPromise(
       Effect.gen(function* () {
         const keys = yield* ApiKeyRepository
-        const record = Option.getOrThrow(yield* keys.findActiveByHash(hashKey(key)))
+        const record = Option.getOrThrow(yield* keys.findActiveByHash(hashApiKey(key)))
         expect(yield* keys.revoke(record.organizationId, record.id, new Date())).toBe(true)
       }).pipe(Effect.provide(remembering.context))
     )

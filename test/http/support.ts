@@ -1,6 +1,6 @@
 import type { Persistence } from "@leadforge/adapters/pglite"
-import type { OrganizationId, Role } from "@leadforge/domain"
-import { createOrganizationWithKey, type LeadforgeClient, makeClient, type ServeOptions, start } from "@leadforge/http"
+import { createOrganizationWithKey, type OrganizationId, type Role } from "@leadforge/domain"
+import { type LeadforgeClient, makeClient, type ServeOptions, start } from "@leadforge/http"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import {
   type PostgresSource,

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { ParseResult, Schema } from "effect"
 import { ContactId, LeadId } from "./model/ids.js"
 
 /** One failing field: a path into the input, a stable code, and why. */
@@ -7,6 +7,20 @@ export class FieldIssue extends Schema.Class<FieldIssue>("FieldIssue")({
   code: Schema.String,
   message: Schema.String
 }) {}
+
+/** One formatted schema issue as a FieldIssue: its path joined with dots ("(root)" when empty). */
+export const fieldIssueOf = (issue: ParseResult.ArrayFormatterIssue): FieldIssue =>
+  new FieldIssue({
+    field: issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."),
+    code: issue._tag === "Missing" ? "required" : "invalid",
+    message: issue.message
+  })
+
+/** Every issue of a schema failure, one FieldIssue each; anything that is not a ParseError is one root issue. */
+export const toFieldIssues = (error: unknown): Array<FieldIssue> =>
+  ParseResult.isParseError(error)
+    ? ParseResult.ArrayFormatter.formatErrorSync(error).map(fieldIssueOf)
+    : [new FieldIssue({ field: "(root)", code: "invalid", message: String(error) })]
 
 export class ValidationFailed extends Schema.TaggedError<ValidationFailed>()("ValidationFailed", {
   entity: Schema.String,

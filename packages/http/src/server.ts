@@ -4,12 +4,12 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { LanguageModelGroq } from "@leadforge/adapters/groq"
 import { Persistence } from "@leadforge/adapters/pglite"
 import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
-import { LanguageModel } from "@leadforge/domain"
+import { bootstrapFirstOrganization, fieldIssueOf, LanguageModel } from "@leadforge/domain"
 import { Config, ConfigProvider, Context, Effect, FiberRef, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { BadRequest, FieldError, problemBody, ServiceUnavailable } from "./api/Problems.js"
-import { ApiKeyCacheLive, AuthenticationLive, bootstrap } from "./http/ApiKeys.js"
 import { AuditHttp, KeysHttp } from "./http/AuditHttp.js"
+import { ApiKeyCacheLive, AuthenticationLive } from "./http/Authentication.js"
 import { CampaignsHttp, ProductsHttp } from "./http/CatalogHttp.js"
 import { ActivitiesHttp, ContactsHttp } from "./http/ContactsHttp.js"
 import { guard } from "./http/Guard.js"
@@ -44,12 +44,8 @@ export interface ServeOptions {
 const fieldErrors = (issues: HttpApiError.HttpApiDecodeError["issues"]) => {
   const byField = new Map<string, FieldError>()
   for (const issue of issues) {
-    const field = issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")
-    if (byField.has(field)) continue
-    byField.set(
-      field,
-      new FieldError({ field, code: issue._tag === "Missing" ? "required" : "invalid", message: issue.message })
-    )
+    const { field, code, message } = fieldIssueOf(issue)
+    if (!byField.has(field)) byField.set(field, new FieldError({ field, code, message }))
   }
   // A union member may fail at a field and another inside it ("tags" and "tags.0"): keep the specific one.
   const fields = [...byField.keys()]
@@ -156,7 +152,7 @@ const logging = Layer.unwrapEffect(
 /** Creates an organization and admin key on an empty database and prints the key once. */
 const firstRun = (print: (key: string) => Effect.Effect<void>) =>
   Layer.effectDiscard(
-    bootstrap().pipe(
+    bootstrapFirstOrganization().pipe(
       Effect.flatMap(
         Option.match({
           onNone: () => Effect.void,

@@ -1,6 +1,6 @@
 import type { Generated, LanguageModel, LanguageModelHealth, Prompt, Unavailable } from "@leadforge/domain"
-import { LanguageModelNotConfigured, ModelOutputInvalid } from "@leadforge/domain"
-import { Clock, Effect, Either, JSONSchema, ParseResult, Schema } from "effect"
+import { LanguageModelNotConfigured, ModelOutputInvalid, toFieldIssues } from "@leadforge/domain"
+import { Clock, Effect, Either, JSONSchema, Schema } from "effect"
 
 export interface ChatMessage {
   readonly role: "system" | "user" | "assistant"
@@ -74,8 +74,8 @@ export const parseJson = (raw: string): Either.Either<unknown, string> => {
 const decodeReply = <A, I>(schema: Schema.Schema<A, I>, raw: string): Either.Either<A, string> =>
   Either.flatMap(parseJson(raw), (json) =>
     Either.mapLeft(Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(json), (error) =>
-      ParseResult.ArrayFormatter.formatErrorSync(error)
-        .map((issue) => `- ${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`)
+      toFieldIssues(error)
+        .map((issue) => `- ${issue.field}: ${issue.message}`)
         .join("\n")
     )
   )

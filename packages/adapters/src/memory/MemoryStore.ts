@@ -82,6 +82,9 @@ export const scoped = <A extends { readonly organizationId: string }>(
   organizationId: string
 ): Array<A> => Array.from(HashMap.values(table)).filter((row) => row.organizationId === organizationId)
 
+export const newestFirst = (a: { readonly createdAt: Date }, b: { readonly createdAt: Date }) =>
+  b.createdAt.getTime() - a.createdAt.getTime()
+
 export const encodeCursor = (key: ReadonlyArray<string | number>): string =>
   Buffer.from(JSON.stringify(key), "utf8").toString("base64url")
 

@@ -69,5 +69,26 @@ export const accountsContract = (it: Vitest.MethodsNonLive<AccountPorts>) => {
         expect(yield* keys.findActiveByHash(key.hash)).toEqual(Option.none())
       })
     )
+
+    it.effect("lists organizations oldest first, by creation time then id, at most `limit`", () =>
+      Effect.gen(function* () {
+        const orgs = yield* OrganizationRepository
+        const base = Date.UTC(1990, 0, 1)
+        const mine = [2, 0, 1].map(
+          (k) =>
+            new Organization({ id: newId<OrganizationId>(), name: `Org ${k}`, createdAt: new Date(base + k * 1_000) })
+        )
+        for (const o of mine) yield* orgs.insert(o)
+        const all = yield* orgs.list(10_000)
+        const order = (a: Organization, b: Organization) =>
+          a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+        expect(all.map((o) => o.id)).toEqual([...all].sort(order).map((o) => o.id))
+        const ids = new Set(mine.map((o) => o.id))
+        expect(all.filter((o) => ids.has(o.id)).map((o) => o.name)).toEqual(["Org 0", "Org 1", "Org 2"])
+        expect(all.find((o) => o.id === mine[0]!.id)).toEqual(mine[0])
+        expect(yield* orgs.list(2)).toEqual(all.slice(0, 2))
+        expect(yield* orgs.list(0)).toEqual([])
+      })
+    )
   })
 }

@@ -1,6 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { ApiKeyId, ApiKeyRepository, audit, Role } from "@leadforge/domain"
-import { issueKey } from "@leadforge/http/keys"
+import { ApiKeyId, issueApiKey, listApiKeys, Role, revokeApiKey } from "@leadforge/domain"
 import { Effect, Redacted } from "effect"
 import { withDatabase } from "../Database.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
@@ -19,11 +18,10 @@ const create = Command.make(
   (args) =>
     Effect.gen(function* () {
       const ctx = yield* contextFor(args.org)
-      // one implementation of the key format with the HTTP API: lf_ + 43 base64url characters, SHA-256 stored
-      const issued = yield* issueKey(ctx.organizationId, args.name, args.role)
+      // the same use case as the HTTP API: one key format, one audit event
+      const issued = yield* issueApiKey(ctx, { name: args.name, role: args.role })
       const stored = issued.record
       const key = Redacted.value(issued.key)
-      yield* audit(ctx, "create", "api_key", stored.id, { name: stored.name, role: stored.role, prefix: stored.prefix })
       yield* emit(
         args.json,
         { id: stored.id, name: stored.name, role: stored.role, prefix: stored.prefix, key },
@@ -39,7 +37,7 @@ const create = Command.make(
 const list = Command.make("list", { json, org }, (args) =>
   Effect.gen(function* () {
     const ctx = yield* contextFor(args.org)
-    const keys = yield* (yield* ApiKeyRepository).list(ctx.organizationId)
+    const keys = yield* listApiKeys(ctx)
     if (!args.json && keys.length === 0) yield* emit(false, null, () => "no API keys")
     for (const key of keys) {
       const { hash: _hash, ...shown } = key
@@ -68,9 +66,11 @@ const revoke = Command.make(
   (args) =>
     Effect.gen(function* () {
       const ctx = yield* contextFor(args.org)
-      const revoked = yield* (yield* ApiKeyRepository).revoke(ctx.organizationId, args.keyId, new Date())
-      if (!revoked) return yield* new CommandFailed({ message: `no active API key with id ${args.keyId}` })
-      yield* audit(ctx, "delete", "api_key", args.keyId, { revoked: true })
+      yield* revokeApiKey(ctx, args.keyId).pipe(
+        Effect.catchTag("EntityNotFound", () =>
+          Effect.fail(new CommandFailed({ message: `no active API key with id ${args.keyId}` }))
+        )
+      )
       yield* emit(args.json, { id: args.keyId, revoked: true }, () => `revoked ${args.keyId}`)
     }).pipe(withDatabase)
 ).pipe(Command.withDescription("Revoke an API key; requests using it are refused from then on"))

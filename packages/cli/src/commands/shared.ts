@@ -1,14 +1,11 @@
 import { Options } from "@effect/cli"
-import * as SqlClient from "@effect/sql/SqlClient"
 import {
   Actor,
-  newId,
-  Organization,
   type OrganizationId,
-  OrganizationRepository,
+  resolveOrganization as resolveDomainOrganization,
   type UseCaseContext
 } from "@leadforge/domain"
-import { Data, Effect, Option, Schema } from "effect"
+import { Data, Effect, type Option, Schema } from "effect"
 
 /** Bad input the parser could not catch (a malformed --map, an ambiguous organization): exit code 2. */
 export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
@@ -58,41 +55,22 @@ export const emit = (asJson: boolean, value: unknown, text: () => string | Reado
         return typeof out === "string" ? writeLine(out) : writeLines(out)
       })
 
-export const DEFAULT_ORGANIZATION_NAME = "Default organization"
-
 /**
  * The organization a command acts on: `--org`, else the only one present; on an empty database a default
- * organization is created (and audited). Several organizations without `--org` is a usage error.
+ * organization is created. Several organizations without `--org` is a usage error.
  */
 export const resolveOrganization = (requested: Option.Option<string>) =>
-  Effect.gen(function* () {
-    const organizations = yield* OrganizationRepository
-    if (Option.isSome(requested)) {
-      const found = yield* organizations.findById(requested.value as OrganizationId)
-      if (Option.isNone(found)) {
-        return yield* new CommandFailed({ message: `no organization with id ${requested.value}` })
-      }
-      return found.value
-    }
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<{
-      readonly id: string
-      readonly name: string
-    }>`SELECT id, name FROM organizations ORDER BY created_at, id LIMIT 10`.pipe(Effect.orDie)
-    if (rows.length > 1) {
-      return yield* new UsageError({
-        message: `several organizations exist; choose one with --org (${rows.map((r) => `${r.id} ${r.name}`).join(", ")})`
-      })
-    }
-    const only = rows[0]
-    if (only !== undefined) {
-      const found = yield* organizations.findById(only.id as OrganizationId)
-      if (Option.isSome(found)) return found.value
-    }
-    return yield* organizations.insert(
-      new Organization({ id: newId<OrganizationId>(), name: DEFAULT_ORGANIZATION_NAME, createdAt: new Date() })
-    )
-  })
+  resolveDomainOrganization(requested as Option.Option<OrganizationId>).pipe(
+    Effect.catchTags({
+      OrganizationNotFound: (e) => Effect.fail(new CommandFailed({ message: e.message })),
+      OrganizationRequired: (e) =>
+        Effect.fail(
+          new UsageError({
+            message: `several organizations exist; choose one with --org (${e.organizations.map((o) => `${o.id} ${o.name}`).join(", ")})`
+          })
+        )
+    })
+  )
 
 export const contextFor = (requested: Option.Option<string>) =>
   Effect.map(

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { ActivityId, ContactId, ConversationId, LeadId, OrganizationId } from "./ids.js"
+import { ActivityId, ContactId, LeadId, OrganizationId } from "./ids.js"
 
 export const ActivityKind = Schema.Literal("email_sent", "email_replied", "meeting", "call", "note")
 export type ActivityKind = typeof ActivityKind.Type
@@ -14,24 +14,4 @@ export class Activity extends Schema.Class<Activity>("Activity")({
   occurredAt: Schema.Date,
   summary: Schema.NullOr(Schema.String.pipe(Schema.maxLength(10_000))),
   createdAt: Schema.Date
-}) {}
-
-export class ConversationMessage extends Schema.Class<ConversationMessage>("ConversationMessage")({
-  direction: Schema.Literal("inbound", "outbound"),
-  from: Schema.String,
-  to: Schema.Array(Schema.String),
-  sentAt: Schema.Date,
-  body: Schema.String
-}) {}
-
-/** An email thread with a contact. */
-export class Conversation extends Schema.Class<Conversation>("Conversation")({
-  id: ConversationId,
-  organizationId: OrganizationId,
-  leadId: LeadId,
-  contactId: Schema.NullOr(ContactId),
-  subject: Schema.String,
-  messages: Schema.Array(ConversationMessage),
-  createdAt: Schema.Date,
-  updatedAt: Schema.Date
 }) {}

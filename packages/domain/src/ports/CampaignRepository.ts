@@ -1,6 +1,6 @@
 import { Context } from "effect"
+import type { Campaign } from "../model/Campaign.js"
 import type { CampaignId } from "../model/ids.js"
-import type { Campaign } from "../model/Sources.js"
 import type { CrudRepository } from "./CrudRepository.js"
 
 export declare namespace CampaignRepository {

@@ -1,6 +1,6 @@
 import { Context } from "effect"
 import type { ProductId } from "../model/ids.js"
-import type { Product } from "../model/Sources.js"
+import type { Product } from "../model/Product.js"
 import type { CrudRepository } from "./CrudRepository.js"
 
 export declare namespace ProductRepository {

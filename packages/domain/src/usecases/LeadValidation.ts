@@ -1,17 +1,7 @@
-import { Either, ParseResult, Schema } from "effect"
-import { FieldIssue, ValidationFailed } from "../errors.js"
+import { Either, Schema } from "effect"
+import { FieldIssue, toFieldIssues, ValidationFailed } from "../errors.js"
 import { Lead, type LeadFields } from "../model/Lead.js"
 import { normalizeDomain } from "../rules/domain.js"
-
-const issuesOf = (error: ParseResult.ParseError): Array<FieldIssue> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map(
-    (issue) =>
-      new FieldIssue({
-        field: issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."),
-        code: issue._tag === "Missing" ? "required" : "invalid",
-        message: issue.message
-      })
-  )
 
 /** Decodes raw lead fields, reporting every failing field at once. */
 export const decodeLeadFields = <A, I>(
@@ -19,7 +9,7 @@ export const decodeLeadFields = <A, I>(
   input: unknown
 ): Either.Either<A, ValidationFailed> =>
   Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(input).pipe(
-    Either.mapLeft((error) => new ValidationFailed({ entity: "lead", issues: issuesOf(error) }))
+    Either.mapLeft((error) => new ValidationFailed({ entity: "lead", issues: toFieldIssues(error) }))
   )
 
 const trimOrNull = (value: string | null | undefined): string | null => {
@@ -82,7 +72,7 @@ export const buildLead = (
   issues: ReadonlyArray<FieldIssue>
 ): Either.Either<Lead, ValidationFailed> => {
   const checked = validateLead(props)
-  const all = [...issues, ...(Either.isLeft(checked) ? issuesOf(checked.left) : [])]
+  const all = [...issues, ...(Either.isLeft(checked) ? toFieldIssues(checked.left) : [])]
   if (all.length > 0) return Either.left(new ValidationFailed({ entity: "lead", issues: all }))
   return Either.right(new Lead(props, { disableValidation: true }))
 }
@@ -108,7 +98,7 @@ export const buildDecodedLead = (
 ): Either.Either<Lead, ValidationFailed> => {
   const checked = validateNormalized({ companyName: props.companyName })
   if (Either.isLeft(checked)) {
-    return Either.left(new ValidationFailed({ entity: "lead", issues: [...issues, ...issuesOf(checked.left)] }))
+    return Either.left(new ValidationFailed({ entity: "lead", issues: [...issues, ...toFieldIssues(checked.left)] }))
   }
   if (issues.length > 0) return Either.left(new ValidationFailed({ entity: "lead", issues }))
   return Either.right(new Lead(props, { disableValidation: true }))

@@ -1,3 +1,6 @@
+export * from "./activities.js"
+export * from "./apiKeys.js"
+export * from "./catalog/index.js"
 export * from "./changeLeadStatus.js"
 export * from "./contacts.js"
 export * from "./createLead.js"
@@ -7,11 +10,21 @@ export * from "./knowledge.js"
 export * from "./knowledgeLeads.js"
 export * from "./knowledgeSearch.js"
 export { buildDecodedLead, buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+export * from "./leadContacts.js"
 export * from "./leadIndexSync.js"
 export * from "./mergeLeads.js"
+export * from "./organizations.js"
 export * from "./recordActivity.js"
 export * from "./rescoreLead.js"
-export * from "./research.js"
+export * from "./research/index.js"
 export * from "./Scoring.js"
-export { audit, currentDate, type UseCaseContext } from "./UseCaseContext.js"
+export {
+  audit,
+  currentDate,
+  diff,
+  loadContact,
+  loadLead,
+  transactionally,
+  type UseCaseContext
+} from "./UseCaseContext.js"
 export * from "./updateLead.js"

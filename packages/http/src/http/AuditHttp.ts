@@ -1,11 +1,11 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { type ApiKey, ApiKeyRepository, AuditLog, audit, verifyAuditChain } from "@leadforge/domain"
+import { type ApiKey, AuditLog, issueApiKey, listApiKeys, revokeApiKey, verifyAuditChain } from "@leadforge/domain"
 import { Effect, Redacted } from "effect"
 import { LeadforgeApi } from "../Api.js"
 import { ApiKeyView, CreatedApiKey } from "../api/AuditApi.js"
 import { Forbidden, problemBody } from "../api/Problems.js"
 import { CurrentPrincipal } from "../api/Security.js"
-import { ApiKeyCache, issueKey } from "./ApiKeys.js"
+import { ApiKeyCache } from "./Authentication.js"
 import { useCaseContext } from "./context.js"
 import { mapDomainErrors, notFound } from "./problems.js"
 
@@ -47,29 +47,28 @@ export const KeysHttp = HttpApiBuilder.group(LeadforgeApi, "keys", (handlers) =>
   handlers
     .handle("create", ({ payload }) =>
       Effect.gen(function* () {
-        const principal = yield* requireAdmin
-        const { record, key } = yield* issueKey(principal.organizationId, payload.name, payload.role)
-        yield* audit(yield* useCaseContext, "create", "api_key", record.id, { name: record.name, role: record.role })
+        yield* requireAdmin
+        const { record, key } = yield* issueApiKey(yield* useCaseContext, { name: payload.name, role: payload.role })
         return new CreatedApiKey({ ...view(record), key: Redacted.value(key) })
       }).pipe(mapDomainErrors)
     )
     .handle("list", () =>
       Effect.gen(function* () {
-        const principal = yield* requireAdmin
-        const keys = yield* (yield* ApiKeyRepository).list(principal.organizationId)
+        yield* requireAdmin
+        const keys = yield* listApiKeys(yield* useCaseContext)
         return { items: keys.map(view) }
       }).pipe(mapDomainErrors)
     )
     .handle("revoke", ({ path }) =>
       Effect.gen(function* () {
-        const principal = yield* requireAdmin
-        const revoked = yield* (yield* ApiKeyRepository).revoke(principal.organizationId, path.id, new Date())
-        // this server stops accepting the key at once (other processes within API_KEY_CACHE_SECONDS), also when
-        // it was revoked elsewhere first
+        yield* requireAdmin
         const cache = yield* ApiKeyCache
-        cache.forget(path.id)
-        if (!revoked) return yield* notFound("api_key", path.id)
-        yield* audit(yield* useCaseContext, "delete", "api_key", path.id, {})
+        yield* revokeApiKey(yield* useCaseContext, path.id).pipe(
+          // this server stops accepting the key at once (other processes within API_KEY_CACHE_SECONDS), also when
+          // it was revoked elsewhere first
+          Effect.ensuring(Effect.sync(() => cache.forget(path.id))),
+          Effect.catchTag("EntityNotFound", () => Effect.fail(notFound("api_key", path.id)))
+        )
       }).pipe(mapDomainErrors)
     )
 )

@@ -1,35 +1,89 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Campaign, CampaignRepository, Product, ProductRepository } from "@leadforge/domain"
+import {
+  createCampaign,
+  createProduct,
+  deleteCampaign,
+  deleteProduct,
+  getCampaign,
+  getProduct,
+  type ListQuery,
+  listCampaigns,
+  listProducts,
+  type UseCaseContext,
+  updateCampaign,
+  updateProduct
+} from "@leadforge/domain"
+import { Effect } from "effect"
 import { LeadforgeApi } from "../Api.js"
-import type { CampaignInput, ProductInput } from "../api/CatalogApi.js"
-import { crudHandlers } from "./crud.js"
+import { expectedVersion, useCaseContext, withEtag } from "./context.js"
+import { mapDomainErrors } from "./problems.js"
 
-const campaigns = crudHandlers({
-  entity: "campaign",
-  repository: CampaignRepository,
-  create: (input: typeof CampaignInput.Type, base) =>
-    new Campaign({
-      ...base,
-      name: input.name,
-      status: input.status ?? "draft",
-      budget: input.budget ?? null,
-      startsAt: input.startsAt ?? null,
-      endsAt: input.endsAt ?? null
-    }),
-  make: (fields: ConstructorParameters<typeof Campaign>[0]) => new Campaign(fields)
+/** Decodes the request into a use case's arguments and encodes its result (a page, or a record with its ETag). */
+const catalogHandlers = <A extends { readonly version: number }, Id, Input, Patch, E, R>(useCases: {
+  readonly create: (ctx: UseCaseContext, input: Input) => Effect.Effect<A, E, R>
+  readonly get: (ctx: UseCaseContext, id: Id) => Effect.Effect<A, E, R>
+  readonly list: (
+    ctx: UseCaseContext,
+    query: ListQuery
+  ) => Effect.Effect<{ readonly items: ReadonlyArray<A>; readonly nextCursor: string | null }, E, R>
+  readonly update: (ctx: UseCaseContext, id: Id, patch: Patch, expectedVersion: number) => Effect.Effect<A, E, R>
+  readonly delete: (ctx: UseCaseContext, id: Id) => Effect.Effect<void, E, R>
+}) => {
+  const tagged = (effect: Effect.Effect<A, E, R>) => Effect.tap(effect, (record) => withEtag(record.version))
+  return {
+    create: ({ payload }: { readonly payload: Input }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => tagged(useCases.create(ctx, payload))),
+        mapDomainErrors
+      ),
+    list: ({ urlParams }: { readonly urlParams: ListQuery }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => useCases.list(ctx, urlParams)),
+        Effect.map((page) => ({ items: page.items, nextCursor: page.nextCursor })),
+        mapDomainErrors
+      ),
+    get: ({ path }: { readonly path: { readonly id: Id } }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => tagged(useCases.get(ctx, path.id))),
+        mapDomainErrors
+      ),
+    update: ({
+      path,
+      headers,
+      payload
+    }: {
+      readonly path: { readonly id: Id }
+      readonly headers: { readonly "if-match"?: string | undefined }
+      readonly payload: Patch & { readonly version?: number | undefined }
+    }) =>
+      Effect.gen(function* () {
+        const ctx = yield* useCaseContext
+        const { version, ...patch } = payload
+        const expected = yield* expectedVersion(headers["if-match"], version, true)
+        return yield* tagged(useCases.update(ctx, path.id, patch as Patch, expected!))
+      }).pipe(mapDomainErrors),
+    delete: ({ path }: { readonly path: { readonly id: Id } }) =>
+      useCaseContext.pipe(
+        Effect.flatMap((ctx) => useCases.delete(ctx, path.id)),
+        mapDomainErrors
+      )
+  }
+}
+
+const campaigns = catalogHandlers({
+  create: createCampaign,
+  get: getCampaign,
+  list: listCampaigns,
+  update: updateCampaign,
+  delete: deleteCampaign
 })
 
-const products = crudHandlers({
-  entity: "product",
-  repository: ProductRepository,
-  create: (input: typeof ProductInput.Type, base) =>
-    new Product({
-      ...base,
-      name: input.name,
-      description: input.description ?? null,
-      category: input.category ?? null
-    }),
-  make: (fields: ConstructorParameters<typeof Product>[0]) => new Product(fields)
+const products = catalogHandlers({
+  create: createProduct,
+  get: getProduct,
+  list: listProducts,
+  update: updateProduct,
+  delete: deleteProduct
 })
 
 export const CampaignsHttp = HttpApiBuilder.group(LeadforgeApi, "campaigns", (handlers) =>

@@ -1,53 +1,20 @@
 import { HttpApiBuilder } from "@effect/platform"
 import {
-  ActivityRepository,
   addContact,
-  audit,
-  type ContactId,
-  ContactNotFound,
-  ContactRepository,
-  type LeadId,
-  LeadNotFound,
-  LeadRepository,
+  deleteContact,
+  getLeadContact,
+  listLeadActivities,
+  listLeadContacts,
   recordActivity,
-  rescoreStored,
-  Transactor,
-  type UseCaseContext,
   updateContact,
   validateContact
 } from "@leadforge/domain"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { LeadforgeApi } from "../Api.js"
 import { ContactValidationResult, NormalizedContact } from "../api/ContactsApi.js"
 import { FieldError } from "../api/Problems.js"
 import { expectedVersion, useCaseContext, withEtag } from "./context.js"
 import { mapDomainErrors } from "./problems.js"
-
-const findLead = (ctx: UseCaseContext, id: LeadId) =>
-  Effect.flatMap(LeadRepository, (leads) => leads.findById(ctx.organizationId, id)).pipe(
-    Effect.flatMap(
-      Option.match({ onNone: () => Effect.fail(new LeadNotFound({ leadId: id })), onSome: Effect.succeed })
-    )
-  )
-
-/** A contact of this lead in this organization; any other contact does not exist for the caller. */
-const findContact = (ctx: UseCaseContext, leadId: LeadId, id: ContactId) =>
-  Effect.flatMap(ContactRepository, (contacts) => contacts.findById(ctx.organizationId, id)).pipe(
-    Effect.flatMap((found) =>
-      Option.isSome(found) && found.value.leadId === leadId
-        ? Effect.succeed(found.value)
-        : Effect.fail(new ContactNotFound({ contactId: id }))
-    )
-  )
-
-const deleteContact = (ctx: UseCaseContext, leadId: LeadId, id: ContactId) =>
-  Effect.gen(function* () {
-    const contact = yield* findContact(ctx, leadId, id)
-    yield* (yield* ContactRepository).delete(ctx.organizationId, id)
-    const lead = yield* findLead(ctx, leadId)
-    yield* rescoreStored(lead)
-    yield* audit(ctx, "delete", "contact", id, { leadId, email: contact.email })
-  }).pipe((effect) => Effect.flatMap(Transactor, (tx) => tx.withTransaction(effect)))
 
 export const ContactsHttp = HttpApiBuilder.group(LeadforgeApi, "contacts", (handlers) =>
   handlers
@@ -60,14 +27,12 @@ export const ContactsHttp = HttpApiBuilder.group(LeadforgeApi, "contacts", (hand
     )
     .handle("list", ({ path }) =>
       Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        yield* findLead(ctx, path.leadId)
-        return { items: yield* (yield* ContactRepository).listByLead(ctx.organizationId, path.leadId) }
+        return { items: yield* listLeadContacts(yield* useCaseContext, path.leadId) }
       }).pipe(mapDomainErrors)
     )
     .handle("get", ({ path }) =>
       Effect.gen(function* () {
-        const contact = yield* findContact(yield* useCaseContext, path.leadId, path.contactId)
+        const contact = yield* getLeadContact(yield* useCaseContext, path.leadId, path.contactId)
         yield* withEtag(contact.version)
         return contact
       }).pipe(mapDomainErrors)
@@ -76,7 +41,7 @@ export const ContactsHttp = HttpApiBuilder.group(LeadforgeApi, "contacts", (hand
       Effect.gen(function* () {
         const ctx = yield* useCaseContext
         const { version, ...patch } = payload
-        yield* findContact(ctx, path.leadId, path.contactId)
+        yield* getLeadContact(ctx, path.leadId, path.contactId)
         const expected = yield* expectedVersion(headers["if-match"], version, false)
         const { contact } = yield* updateContact(
           ctx,
@@ -128,9 +93,7 @@ export const ActivitiesHttp = HttpApiBuilder.group(LeadforgeApi, "activities", (
     )
     .handle("list", ({ path }) =>
       Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        yield* findLead(ctx, path.leadId)
-        return { items: yield* (yield* ActivityRepository).listByLead(ctx.organizationId, path.leadId) }
+        return { items: yield* listLeadActivities(yield* useCaseContext, path.leadId) }
       }).pipe(mapDomainErrors)
     )
 )

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto"
 import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { hashApiKey } from "@leadforge/domain"
 import { Context, Effect, Either, FiberRef, HashMap, LogLevel, Option } from "effect"
 import { PROBLEM_CONTENT_TYPE, type ProblemInput, problemBody } from "../api/Problems.js"
-import { hashKey } from "./ApiKeys.js"
 import { IdempotencyStore } from "./Idempotency.js"
 import { type RateLimitDecision, RateLimiter } from "./RateLimit.js"
 
@@ -68,7 +68,7 @@ export const guard =
       const handle = (text: string): Answer<E, R> => {
         const token = bearerOf(request)
         if (token === undefined || !request.url.startsWith("/api/")) return app
-        const caller = hashKey(token).slice(0, 32)
+        const caller = hashApiKey(token).slice(0, 32)
         return Effect.flatMap(Context.get(context, RateLimiter).take(caller), (decision) => {
           limits = decision
           if (!decision.allowed) {
@@ -153,7 +153,7 @@ const idempotent = <E, R>(
     )
   }
   return Effect.gen(function* () {
-    const fingerprint = hashKey(`${request.method} ${request.url}\n${text}`)
+    const fingerprint = hashApiKey(`${request.method} ${request.url}\n${text}`)
     const claim = yield* Effect.flatMap(IdempotencyStore, (store) =>
       store.claim(`${caller}:${idempotencyKey}`, fingerprint)
     )

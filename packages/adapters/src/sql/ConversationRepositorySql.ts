@@ -5,9 +5,6 @@ import {
   ConversationId,
   ConversationMessage,
   ConversationRepository,
-  DataSource,
-  DataSourceId,
-  DataSourceRepository,
   EntityNotFound,
   LeadId,
   OrganizationId
@@ -63,44 +60,6 @@ export const ConversationRepositorySql = Layer.effect(
       ),
       findById,
       listByLead: Effect.fn("ConversationRepositorySql.listByLead")(
-        (organizationId: OrganizationId, leadId: LeadId) => listQuery({ organizationId, leadId }),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      )
-    })
-  })
-)
-
-export const DataSourceRepositorySql = Layer.effect(
-  DataSourceRepository,
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const Row = fromRow(DataSource)
-    const findByIdQuery = SqlSchema.findOne({
-      Request: Schema.Struct({ organizationId: OrganizationId, id: DataSourceId }),
-      Result: Row,
-      execute: ({ id, organizationId }) =>
-        sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND id = ${id}`
-    })
-    const listQuery = SqlSchema.findAll({
-      Request: Schema.Struct({ organizationId: OrganizationId, leadId: LeadId }),
-      Result: Row,
-      execute: ({ leadId, organizationId }) =>
-        sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND lead_id = ${leadId}
-            ORDER BY created_at DESC, id`
-    })
-    return DataSourceRepository.of({
-      insert: Effect.fn("DataSourceRepositorySql.insert")(function* (source: DataSource) {
-        const encoded = Schema.encodeSync(DataSource)(source)
-        yield* sql`INSERT INTO data_sources ${sql.insert({ ...encoded, rawPayload: json(encoded.rawPayload) })}`
-        return source
-      }, orUnavailable),
-      findById: Effect.fn("DataSourceRepositorySql.findById")(
-        (organizationId: OrganizationId, id: DataSourceId) => findByIdQuery({ organizationId, id }),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      ),
-      listByLead: Effect.fn("DataSourceRepositorySql.listByLead")(
         (organizationId: OrganizationId, leadId: LeadId) => listQuery({ organizationId, leadId }),
         Effect.catchTag("ParseError", Effect.die),
         orUnavailable

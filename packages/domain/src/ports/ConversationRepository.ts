@@ -1,9 +1,8 @@
 import type { Effect, Option } from "effect"
 import { Context } from "effect"
 import type { EntityNotFound, Unavailable } from "../errors.js"
-import type { Conversation, ConversationMessage } from "../model/Activity.js"
-import type { ConversationId, DataSourceId, LeadId, OrganizationId } from "../model/ids.js"
-import type { DataSource } from "../model/Sources.js"
+import type { Conversation, ConversationMessage } from "../model/Conversation.js"
+import type { ConversationId, LeadId, OrganizationId } from "../model/ids.js"
 
 export declare namespace ConversationRepository {
   export interface Service {
@@ -27,23 +26,4 @@ export declare namespace ConversationRepository {
 export class ConversationRepository extends Context.Tag("@leadforge/domain/ConversationRepository")<
   ConversationRepository,
   ConversationRepository.Service
->() {}
-
-export declare namespace DataSourceRepository {
-  export interface Service {
-    readonly insert: (source: DataSource) => Effect.Effect<DataSource, Unavailable>
-    readonly findById: (
-      organizationId: OrganizationId,
-      id: DataSourceId
-    ) => Effect.Effect<Option.Option<DataSource>, Unavailable>
-    readonly listByLead: (
-      organizationId: OrganizationId,
-      leadId: LeadId
-    ) => Effect.Effect<ReadonlyArray<DataSource>, Unavailable>
-  }
-}
-
-export class DataSourceRepository extends Context.Tag("@leadforge/domain/DataSourceRepository")<
-  DataSourceRepository,
-  DataSourceRepository.Service
 >() {}

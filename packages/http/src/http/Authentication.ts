@@ -1,67 +1,8 @@
-import { createHash, randomBytes } from "node:crypto"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import {
-  ApiKey,
-  type ApiKeyId,
-  ApiKeyRepository,
-  currentDate,
-  newId,
-  Organization,
-  type OrganizationId,
-  OrganizationRepository,
-  type Role
-} from "@leadforge/domain"
+import { API_KEY_PATTERN, type ApiKey, type ApiKeyId, ApiKeyRepository, hashApiKey } from "@leadforge/domain"
 import { Config, Context, Effect, Layer, Option, Redacted, Tracer } from "effect"
 import { Forbidden, problemBody, ServiceUnavailable, Unauthorized } from "../api/Problems.js"
 import { Authentication, type Principal } from "../api/Security.js"
-
-/** `lf_` + 43 base64url characters (32 random bytes): recognisable by secret scanners, unguessable. */
-export const KEY_PATTERN = /^lf_[A-Za-z0-9_-]{32,}$/
-
-export const generateKey = (): string => `lf_${randomBytes(32).toString("base64url")}`
-
-/** SHA-256 hex of the key: the only form stored. A fast hash suffices for 256-bit random secrets. */
-export const hashKey = (key: string): string => createHash("sha256").update(key, "utf8").digest("hex")
-
-/** Creates a key for an organization; returns the stored record and the key itself (shown once). */
-export const issueKey = (organizationId: OrganizationId, name: string, role: Role) =>
-  Effect.gen(function* () {
-    const key = generateKey()
-    const record = yield* (yield* ApiKeyRepository).insert(
-      new ApiKey({
-        id: newId<ApiKeyId>(),
-        organizationId,
-        name,
-        role,
-        prefix: key.slice(0, 10),
-        hash: hashKey(key),
-        createdAt: yield* currentDate,
-        lastUsedAt: null,
-        revokedAt: null
-      })
-    )
-    return { record, key: Redacted.make(key) }
-  })
-
-/**
- * First run on an empty database: creates an organization and an admin key, and returns the key so the
- * caller can print it once. Returns None when an organization exists.
- */
-export const bootstrap = (organizationName = "Default organization") =>
-  Effect.gen(function* () {
-    if ((yield* (yield* OrganizationRepository).count) > 0) return Option.none()
-    return Option.some(yield* createOrganizationWithKey(organizationName, "admin"))
-  })
-
-/** A new organization with one key of `role` (the key is returned once, redacted). */
-export const createOrganizationWithKey = (organizationName: string, role: Role = "admin") =>
-  Effect.gen(function* () {
-    const organization = yield* (yield* OrganizationRepository).insert(
-      new Organization({ id: newId<OrganizationId>(), name: organizationName, createdAt: yield* currentDate })
-    )
-    const issued = yield* issueKey(organization.id, role === "admin" ? "bootstrap admin" : `first ${role}`, role)
-    return { organization, key: issued.key }
-  })
 
 const unauthorized = (detail: string) => new Unauthorized(problemBody(401, { code: "unauthorized", detail }))
 
@@ -169,8 +110,8 @@ export const AuthenticationLive = Layer.effect(
       bearer: (token) => {
         const raw = Redacted.value(token).trim()
         if (raw === "") return Effect.fail(unauthorized("send Authorization: Bearer <api key>"))
-        if (!KEY_PATTERN.test(raw)) return Effect.fail(unauthorized("the API key is malformed"))
-        const hash = hashKey(raw)
+        if (!API_KEY_PATTERN.test(raw)) return Effect.fail(unauthorized("the API key is malformed"))
+        const hash = hashApiKey(raw)
         const key = cache.get(hash)
         return key === undefined ? lookup(hash) : admit(key)
       }

@@ -1,14 +1,6 @@
-import {
-  CampaignRepository,
-  type CrudRepository,
-  EntityNotFound,
-  ProductRepository,
-  UniqueConflict,
-  VersionConflict
-} from "@leadforge/domain"
-import { Effect, HashMap, Layer, Option, Ref } from "effect"
-import { MemoryStore, pageDesc, scoped, type Tables } from "./MemoryStore.js"
-import { traced } from "./traced.js"
+import { type CrudRepository, EntityNotFound, UniqueConflict, VersionConflict } from "@leadforge/domain"
+import { Effect, HashMap, Option, Ref } from "effect"
+import { pageDesc, scoped, type Tables } from "./MemoryStore.js"
 
 interface Versioned {
   readonly id: string
@@ -20,7 +12,7 @@ interface Versioned {
 
 type TableName = "campaigns" | "products"
 
-const makeCrud = <E extends Versioned, Id extends string>(
+export const makeCrud = <E extends Versioned, Id extends string>(
   table: TableName,
   entity: string,
   tables: Ref.Ref<Tables>,
@@ -91,17 +83,3 @@ const makeCrud = <E extends Versioned, Id extends string>(
       )
   }
 }
-
-export const CampaignRepositoryMemory: Layer.Layer<CampaignRepository, never, MemoryStore> = Layer.effect(
-  CampaignRepository,
-  Effect.map(MemoryStore, ({ tables, lock }) =>
-    traced("CampaignRepositoryMemory", makeCrud("campaigns", "campaign", tables, lock))
-  )
-)
-
-export const ProductRepositoryMemory: Layer.Layer<ProductRepository, never, MemoryStore> = Layer.effect(
-  ProductRepository,
-  Effect.map(MemoryStore, ({ tables, lock }) =>
-    traced("ProductRepositoryMemory", makeCrud("products", "product", tables, lock))
-  )
-)

@@ -1,10 +1,7 @@
-import { Conversation, ConversationRepository, DataSourceRepository, EntityNotFound } from "@leadforge/domain"
+import { Conversation, ConversationRepository, EntityNotFound } from "@leadforge/domain"
 import { Clock, Effect, HashMap, Layer, Option, Ref } from "effect"
-import { MemoryStore, scoped } from "./MemoryStore.js"
+import { MemoryStore, newestFirst, scoped } from "./MemoryStore.js"
 import { traced } from "./traced.js"
-
-const newestFirst = (a: { readonly createdAt: Date }, b: { readonly createdAt: Date }) =>
-  b.createdAt.getTime() - a.createdAt.getTime()
 
 export const ConversationRepositoryMemory: Layer.Layer<ConversationRepository, never, MemoryStore> = Layer.effect(
   ConversationRepository,
@@ -43,33 +40,6 @@ export const ConversationRepositoryMemory: Layer.Layer<ConversationRepository, n
             Effect.map((t) =>
               scoped(t.conversations, organizationId)
                 .filter((c) => c.leadId === leadId)
-                .sort(newestFirst)
-            )
-          )
-      })
-    )
-  })
-)
-
-export const DataSourceRepositoryMemory: Layer.Layer<DataSourceRepository, never, MemoryStore> = Layer.effect(
-  DataSourceRepository,
-  Effect.gen(function* () {
-    const { tables } = yield* MemoryStore
-    return DataSourceRepository.of(
-      traced("DataSourceRepositoryMemory", {
-        insert: (s) =>
-          Ref.update(tables, (t) => ({ ...t, dataSources: HashMap.set(t.dataSources, s.id, s) })).pipe(Effect.as(s)),
-        findById: (organizationId, id) =>
-          Ref.get(tables).pipe(
-            Effect.map((t) =>
-              HashMap.get(t.dataSources, id).pipe(Option.filter((s) => s.organizationId === organizationId))
-            )
-          ),
-        listByLead: (organizationId, leadId) =>
-          Ref.get(tables).pipe(
-            Effect.map((t) =>
-              scoped(t.dataSources, organizationId)
-                .filter((s) => s.leadId === leadId)
                 .sort(newestFirst)
             )
           )

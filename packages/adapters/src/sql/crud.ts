@@ -1,18 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import {
-  Campaign,
-  type CampaignId,
-  CampaignRepository,
-  EntityNotFound,
-  type ListQuery,
-  type OrganizationId,
-  Product,
-  type ProductId,
-  ProductRepository,
-  UniqueConflict,
-  VersionConflict
-} from "@leadforge/domain"
-import { Effect, Layer, Option, Schema } from "effect"
+import { EntityNotFound, type ListQuery, type OrganizationId, UniqueConflict, VersionConflict } from "@leadforge/domain"
+import { Effect, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
 
@@ -31,7 +19,7 @@ const CreatedCursor = Schema.Struct({ c: CursorTimestamp, id: CursorId })
  * A versioned, organization-scoped repository whose rows keep the whole encoded entity in `data` (jsonb) next to
  * the columns that are indexed. `table` and `entity` are constants of this module, never user input.
  */
-const makeCrud = <A extends Versioned, I>(
+export const makeCrud = <A extends Versioned, I>(
   table: "campaigns" | "products",
   entity: string,
   schema: Schema.Schema<A, I>,
@@ -126,27 +114,3 @@ const makeCrud = <A extends Versioned, I>(
 
     return { insert, update, findById, list, delete: remove }
   })
-
-export const CampaignRepositorySql = Layer.effect(
-  CampaignRepository,
-  Effect.map(
-    makeCrud("campaigns", "campaign", Campaign, () => ({})),
-    (crud) =>
-      CampaignRepository.of({
-        ...crud,
-        findById: (organizationId, id: CampaignId) => crud.findById(organizationId, id)
-      })
-  )
-)
-
-export const ProductRepositorySql = Layer.effect(
-  ProductRepository,
-  Effect.map(
-    makeCrud("products", "product", Product, (p) => ({ description: p.description, category: p.category })),
-    (crud) =>
-      ProductRepository.of({
-        ...crud,
-        findById: (organizationId, id: ProductId) => crud.findById(organizationId, id)
-      })
-  )
-)

@@ -1,17 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqlSchema from "@effect/sql/SqlSchema"
-import {
-  ApiKey,
-  type ApiKeyId,
-  ApiKeyRepository,
-  Organization,
-  OrganizationId,
-  OrganizationRepository,
-  UniqueConflict,
-  User,
-  UserId,
-  UserRepository
-} from "@leadforge/domain"
+import { ApiKey, type ApiKeyId, ApiKeyRepository, OrganizationId, UniqueConflict } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { fromRow } from "./rows.js"
@@ -56,76 +45,6 @@ const apiKeyFromRow = (row: ApiKeyRecord): ApiKey =>
 const FIND_ACTIVE_KEY =
   "SELECT id, organization_id, name, role, prefix, hash, created_at, last_used_at, revoked_at " +
   "FROM api_keys WHERE hash = $1 AND revoked_at IS NULL"
-
-export const OrganizationRepositorySql = Layer.effect(
-  OrganizationRepository,
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const findByIdQuery = SqlSchema.findOne({
-      Request: OrganizationId,
-      Result: fromRow(Organization),
-      execute: (id) => sql`SELECT * FROM organizations WHERE id = ${id}`
-    })
-    return OrganizationRepository.of({
-      insert: Effect.fn("OrganizationRepositorySql.insert")(function* (organization: Organization) {
-        yield* sql`INSERT INTO organizations ${sql.insert(Schema.encodeSync(Organization)(organization))}`
-        return organization
-      }, orUnavailable),
-      findById: Effect.fn("OrganizationRepositorySql.findById")(
-        (id: OrganizationId) => findByIdQuery(id),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      ),
-      count: sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM organizations`.pipe(
-        Effect.map((rows) => rows[0]?.n ?? 0),
-        orUnavailable,
-        Effect.withSpan("OrganizationRepositorySql.count")
-      )
-    })
-  })
-)
-
-export const UserRepositorySql = Layer.effect(
-  UserRepository,
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const UserRow = fromRow(User)
-    const findByIdQuery = SqlSchema.findOne({
-      Request: Schema.Struct({ organizationId: OrganizationId, id: UserId }),
-      Result: UserRow,
-      execute: ({ id, organizationId }) =>
-        sql`SELECT * FROM users WHERE organization_id = ${organizationId} AND id = ${id}`
-    })
-    const listQuery = SqlSchema.findAll({
-      Request: OrganizationId,
-      Result: UserRow,
-      execute: (organizationId) =>
-        sql`SELECT * FROM users WHERE organization_id = ${organizationId} ORDER BY created_at, id`
-    })
-    return UserRepository.of({
-      insert: Effect.fn("UserRepositorySql.insert")(function* (user: User) {
-        const rows = yield* sql`
-          INSERT INTO users ${sql.insert(Schema.encodeSync(User)(user))} ON CONFLICT DO NOTHING RETURNING id`
-        if (rows.length === 1) return user
-        const existing = yield* sql<{ readonly id: string }>`
-          SELECT id FROM users
-          WHERE (organization_id = ${user.organizationId} AND lower(email) = lower(${user.email})) OR id = ${user.id}
-          LIMIT 1`
-        return yield* new UniqueConflict({ entity: "user", field: "email", existingId: existing[0]?.id ?? user.id })
-      }, orUnavailable),
-      findById: Effect.fn("UserRepositorySql.findById")(
-        (organizationId: OrganizationId, id: UserId) => findByIdQuery({ organizationId, id }),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      ),
-      list: Effect.fn("UserRepositorySql.list")(
-        (organizationId: OrganizationId) => listQuery(organizationId),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      )
-    })
-  })
-)
 
 export const ApiKeyRepositorySql = Layer.effect(
   ApiKeyRepository,

@@ -1,0 +1,12 @@
+export * from "./dispatcher.js"
+export * from "./lifecycle.js"
+export {
+  DEFAULT_CONTACT_PROPOSALS,
+  DEFAULT_RESEARCH_MAX_ATTEMPTS,
+  decodeResearchRequest,
+  EnrichCompanyRequest,
+  FindContactsRequest,
+  QueryRequest,
+  ResearchRequest
+} from "./requests.js"
+export * from "./results.js"
