@@ -15,7 +15,7 @@ import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Scope } from "effect"
-import { start } from "../packages/http/dist/index.js"
+import { start } from "../packages/cli/dist/index.js"
 import { type PgPoolLike, pgPool } from "./pg.js"
 
 const REQUESTS = Number(process.env.HEALTH_BENCH_REQUESTS ?? 200)

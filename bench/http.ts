@@ -9,7 +9,7 @@ import { createHash } from "node:crypto"
 import * as http from "node:http"
 import autocannon from "autocannon"
 import { Effect, Exit, Scope } from "effect"
-import { start } from "../packages/http/dist/index.js"
+import { start } from "../packages/cli/dist/index.js"
 import { type PgPoolLike, pgPool } from "./pg.js"
 
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 6)

@@ -74,6 +74,27 @@ describe("leadforge CLI: help and usage errors", () => {
   )
 })
 
+describe("leadforge CLI: DATABASE_URL set but empty", () => {
+  it(
+    "means the embedded database, like unset: migrate and a command on the data both run on PGlite",
+    async () => {
+      const env = { DATABASE_URL: "", LEADFORGE_DATA_DIR: path.join(work, "empty-url") }
+      const migrated = await runCli(["migrate"], env)
+      expect(migrated.stderr).not.toMatch(/unexpected error|SqlError/)
+      expect(migrated.code).toBe(0)
+      expect(migrated.stdout).toContain(`embedded PGlite in ${env.LEADFORGE_DATA_DIR}: migrated to head`)
+      const status = await runCli(["migrate", "--status"], env)
+      expect(status.code).toBe(0)
+      expect(status.stdout).toContain("at head")
+      const listed = await runCli(["leads", "list", "--json"], env)
+      expect(listed.stderr).toBe("")
+      expect(listed.code).toBe(0)
+      expect(fs.existsSync(path.join(env.LEADFORGE_DATA_DIR, "PG_VERSION"))).toBe(true)
+    },
+    SLOW
+  )
+})
+
 const backends: ReadonlyArray<{
   readonly name: string
   readonly env: () => Promise<{ readonly env: Record<string, string>; readonly cleanup: () => Promise<void> }>

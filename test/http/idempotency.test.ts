@@ -1,22 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { backends, postJson, type RunningServer, startServer } from "./support.js"
+import { backends, postJson, type RunningServer, redisKeyPrefix, removeRedisKeys, startServer } from "./support.js"
 
 const REDIS_URL = "redis://127.0.0.1:6379"
 const pglite = backends.find((b) => b.name === "pglite")!
 const unique = () => `test-${crypto.randomUUID()}`
+const prefix = redisKeyPrefix()
 
 describe("Idempotency-Key records shared through Redis by two server processes", () => {
   let a: RunningServer
   let b: RunningServer
 
   beforeAll(async () => {
-    const env = { ...pglite.env, REDIS_URL }
+    const env = { ...pglite.env, REDIS_URL, REDIS_KEY_PREFIX: prefix }
     a = await startServer((await pglite.persistence())!, env)
     b = await startServer(a.context, env)
   })
   afterAll(async () => {
     await b?.close()
     await a?.close()
+    await removeRedisKeys(REDIS_URL, prefix)
   })
 
   it("a retry on the other server gets the first response; another body with the key gets 422 there too", async () => {

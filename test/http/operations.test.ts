@@ -1,6 +1,6 @@
 import * as http from "node:http"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
-import { backends, postJson, type RunningServer, raw, startServer } from "./support.js"
+import { backends, postJson, type RunningServer, raw, redisKeyPrefix, removeRedisKeys, startServer } from "./support.js"
 
 const pglite = backends.find((b) => b.name === "pglite")!
 
@@ -137,11 +137,13 @@ describe("HTTP operations (PGlite)", () => {
 describe("HTTP rate limit shared through Redis", () => {
   let a: RunningServer
   let b: RunningServer
+  const prefix = redisKeyPrefix()
 
   beforeAll(async () => {
     const env = {
       ...pglite.env,
       REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_KEY_PREFIX: prefix,
       RATE_LIMIT_BURST: "4",
       RATE_LIMIT_PER_SECOND: "0.2"
     }
@@ -151,6 +153,7 @@ describe("HTTP rate limit shared through Redis", () => {
   afterAll(async () => {
     await b?.close()
     await a?.close()
+    await removeRedisKeys("redis://127.0.0.1:6379", prefix)
   })
 
   it("two server processes draw from one bucket per key", async () => {

@@ -1,6 +1,8 @@
-import type { Persistence } from "@leadforge/adapters/pglite"
+import { connectRedis } from "@leadforge/adapters/redis"
+import type * as Runtime from "@leadforge/adapters/runtime"
+import { type ServeOptions, start } from "@leadforge/cli"
 import { createOrganizationWithKey, type OrganizationId, type Role } from "@leadforge/domain"
-import { type LeadforgeClient, makeClient, type ServeOptions, start } from "@leadforge/http"
+import { type LeadforgeClient, makeClient } from "@leadforge/http"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import {
   type PostgresSource,
@@ -9,7 +11,7 @@ import {
   resolvePostgres
 } from "../../packages/adapters/test/support/databases.js"
 
-type Services = Persistence.Provided
+type Services = Runtime.Provided
 
 export interface RunningServer {
   readonly baseUrl: string
@@ -136,3 +138,19 @@ export const backends: ReadonlyArray<Backend> = [
     persistence: async () => (postgres.kind === "none" ? null : postgresPersistence(postgres))
   }
 ]
+
+/** A Redis key prefix of one suite's own (REDIS_KEY_PREFIX), so its keys can be removed after it. */
+export const redisKeyPrefix = () => `leadforge-test-${crypto.randomUUID()}:`
+
+/** Removes every key under `prefix` from the Redis at `url`. */
+export const removeRedisKeys = (url: string, prefix: string) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.flatMap(connectRedis(Redacted.make(url), "test cleanup"), (redis) =>
+        Effect.promise(async () => {
+          const keys = await redis.keys(`${prefix}*`)
+          if (keys.length > 0) await redis.del(...keys)
+        })
+      )
+    )
+  )

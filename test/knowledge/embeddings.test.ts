@@ -1,12 +1,8 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import {
-  EmbedderFromEnv,
-  EmbedderOpenAiCompatible,
-  hashingEmbed,
-  makeEmbedderHashing
-} from "@leadforge/adapters/embeddings"
+import { EmbedderOpenAiCompatible, hashingEmbed, makeEmbedderHashing } from "@leadforge/adapters/embeddings"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { Embedder, Unavailable } from "@leadforge/domain"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
 
@@ -188,14 +184,14 @@ describe("OpenAI-compatible embedder against a local /v1/embeddings server", () 
           ["EMBEDDINGS_SEND_DIMENSIONS", "true"]
         ])
       )
-      const e = yield* Effect.provide(Embedder, EmbedderFromEnv.pipe(Layer.provide(Layer.setConfigProvider(provider))))
+      const e = yield* Effect.provide(Embedder, Runtime.embedder.pipe(Layer.provide(Layer.setConfigProvider(provider))))
       yield* e.embed(["hello"])
       expect(server.seen[0]!.path).toBe("/v1/embeddings")
       expect(server.seen[0]!.auth).toBe("Bearer sk-from-env")
       expect(server.seen[0]!.body.dimensions).toBe(4)
       const fallback = yield* Effect.provide(
         Embedder,
-        EmbedderFromEnv.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))))
+        Runtime.embedder.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map()))))
       )
       expect(fallback.modelId).toBe("hashing-384")
     })

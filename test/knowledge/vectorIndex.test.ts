@@ -2,7 +2,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { EmbedderHashing } from "@leadforge/adapters/embeddings"
 import { MemoryStoreLive, makeVectorIndexMemory } from "@leadforge/adapters/memory"
 import { PgliteDatabase } from "@leadforge/adapters/pglite"
-import { VectorIndexFromEnv, VectorIndexPgvector, VectorIndexQdrant } from "@leadforge/adapters/vector"
+import * as Runtime from "@leadforge/adapters/runtime"
+import { VectorIndexPgvector, VectorIndexQdrant } from "@leadforge/adapters/vector"
 import { IndexMismatch, newId, type OrganizationId, VectorIndex } from "@leadforge/domain"
 import { ConfigProvider, Effect, Exit, Layer, Option, Redacted } from "effect"
 import {
@@ -121,11 +122,11 @@ describe("on one PGlite database", () => {
         })
     )
 
-    it.effect("VectorIndexFromEnv picks pgvector without QDRANT_URL, with the embedder's spec", () =>
+    it.effect("the runtime's vectorIndex picks pgvector without QDRANT_URL, with the embedder's spec", () =>
       Effect.gen(function* () {
         const index = yield* Effect.provide(
           VectorIndex,
-          VectorIndexFromEnv.pipe(
+          Runtime.vectorIndex.pipe(
             Layer.provide(EmbedderHashing),
             Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))
           )

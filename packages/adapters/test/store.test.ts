@@ -3,6 +3,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import { Persistence, PgliteStore } from "@leadforge/adapters/pglite"
 import { Postgres } from "@leadforge/adapters/postgres"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { ContactRepositorySql, SqlErrors } from "@leadforge/adapters/sql"
 import { ContactRepository, type LeadId, newId } from "@leadforge/domain"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
@@ -64,7 +65,7 @@ describe("embedded PGlite store", () => {
 })
 
 describe("embedded PGlite settings from the environment", () => {
-  /** Opens the embedded database as `layerFromEnv` does with `env` alone, and reads two settings from it. */
+  /** Opens the embedded database as the runtime does with `env` alone, and reads two settings from it. */
   const settingsWith = (env: Record<string, string>) =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
@@ -72,7 +73,7 @@ describe("embedded PGlite settings from the environment", () => {
         SELECT current_setting('shared_buffers') AS buffers, current_setting('TimeZone') AS zone`
       return rows[0]!
     }).pipe(
-      Effect.provide(Persistence.layerFromEnv),
+      Effect.provide(Runtime.persistence),
       Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
     )
 

@@ -1,2 +1,3 @@
 export { run } from "./Cli.js"
 export { EXIT } from "./exitCodes.js"
+export { type ServeOptions, serve, start } from "./server/serve.js"

@@ -1,3 +1,3 @@
 export * from "./Api.js"
 export { type LeadforgeClient, makeClient } from "./client.js"
-export { ApiLive, type ServeOptions, serve, serveFromEnv, start, VERSION } from "./server.js"
+export { ApiLive, ApiServer } from "./server.js"

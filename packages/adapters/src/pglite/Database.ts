@@ -95,17 +95,20 @@ export interface Options extends Settings {
 
 export const layer = (options: Options) => Layer.scoped(PgliteDatabase, open(options.dataDir, options))
 
-/** `LEADFORGE_DATA_DIR`, default `./.leadforge`. */
-export const dataDirConfig = Config.string("LEADFORGE_DATA_DIR").pipe(Config.withDefault("./.leadforge"))
+/** `LEADFORGE_DATA_DIR`, default `./.leadforge` (also when empty). */
+export const dataDirConfig = Config.string("LEADFORGE_DATA_DIR").pipe(
+  Config.withDefault(""),
+  Config.map((dir) => (dir.trim() === "" ? "./.leadforge" : dir))
+)
 
-/** `LEADFORGE_PGLITE_SHARED_BUFFERS`: a size with its unit (`256MB`, `1GB`); unset keeps PGlite's 128MB. */
+/** `LEADFORGE_PGLITE_SHARED_BUFFERS`: a size with its unit (`256MB`, `1GB`); unset (or empty) keeps PGlite's 128MB. */
 export const sharedBuffersConfig = Config.string("LEADFORGE_PGLITE_SHARED_BUFFERS").pipe(
   Config.validate({
     message: "must be a whole size with a unit: kB, MB or GB (e.g. 256MB)",
-    validation: (value) => /^[1-9][0-9]*(kB|MB|GB)$/.test(value)
+    validation: (value) => value.trim() === "" || /^[1-9][0-9]*(kB|MB|GB)$/.test(value)
   }),
   Config.option,
-  Config.map(Option.getOrUndefined)
+  Config.map((value) => Option.getOrUndefined(Option.filter(value, (v) => v.trim() !== "")))
 )
 
 /** The embedded database's options from the environment. */

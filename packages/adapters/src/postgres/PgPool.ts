@@ -51,11 +51,19 @@ export const layer = (
     )
   )
 
-/** `DATABASE_URL`, `DATABASE_POOL_SIZE` (10), `DATABASE_STATEMENT_TIMEOUT` (30 seconds). */
-export const config = Config.all({
-  url: Config.redacted("DATABASE_URL"),
+/** The pool's tuning: `DATABASE_POOL_SIZE` (10), `DATABASE_STATEMENT_TIMEOUT` (30 seconds). */
+export const tuningConfig = Config.all({
   poolSize: Config.integer("DATABASE_POOL_SIZE").pipe(Config.withDefault(10)),
   statementTimeout: Config.duration("DATABASE_STATEMENT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30)))
 })
+
+/** `DATABASE_URL` and the tuning settings. */
+export const config = Config.all({ url: Config.redacted("DATABASE_URL"), tuning: tuningConfig }).pipe(
+  Config.map(({ tuning, url }): PostgresOptions => ({ url, ...tuning }))
+)
+
+/** The pool for `url`, tuned from the environment. */
+export const layerWithUrl = (url: Redacted.Redacted) =>
+  Layer.unwrapEffect(Effect.map(tuningConfig, (tuning) => layer({ url, ...tuning })))
 
 export const layerConfig = Layer.unwrapEffect(Effect.map(config, layer))

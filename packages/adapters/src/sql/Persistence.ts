@@ -1,5 +1,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
-import { Effect, Layer } from "effect"
+import type { SqlError } from "@effect/sql/SqlError"
+import { type ConfigError, Effect, Layer } from "effect"
+import type { DataDirLocked, PgliteOpenFailed } from "../pglite/Database.js"
 import { ActivityRepositorySql } from "./ActivityRepositorySql.js"
 import { ApiKeyRepositorySql } from "./ApiKeyRepositorySql.js"
 import { AuditLogSql } from "./AuditLogSql.js"
@@ -46,3 +48,9 @@ export const migrated: Layer.Layer<never, never, SqlClient.SqlClient> = Layer.ef
 
 /** Migrations first, then the repositories. */
 export const layer = Layer.provideMerge(repositories, migrated)
+
+/** What a persistence layer provides, whichever database it opens. */
+export type Provided = Layer.Layer.Success<typeof repositories> | SqlClient.SqlClient
+
+/** Why a persistence layer could not be opened. */
+export type PersistenceError = DataDirLocked | PgliteOpenFailed | SqlError | ConfigError.ConfigError

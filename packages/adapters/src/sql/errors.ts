@@ -27,6 +27,8 @@ const unavailableCodes = new Set([
   "ENETDOWN"
 ])
 
+const CONNECTION_LOST = /acquire connection|connection (?:terminated|refused)/i
+
 /**
  * Connection loss, timeouts, cancellations, resource exhaustion: the database cannot answer right now.
  * SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator intervention: 57014 statement timeout,
@@ -37,6 +39,9 @@ const unavailableCodes = new Set([
  * server, so it stays a defect.
  */
 export const isUnavailable = (error: SqlError): boolean => {
+  // A connection that cannot be had or was lost, whatever SQLSTATE came with it (a database that does not accept
+  // connections answers 55000, which otherwise stays a defect).
+  if (CONNECTION_LOST.test(`${error.message} ${String(causeOf(error).message ?? "")}`)) return true
   const code = sqlState(error)
   if (code !== undefined) {
     return (

@@ -1,4 +1,5 @@
 import { Command, Options } from "@effect/cli"
+import * as Runtime from "@leadforge/adapters/runtime"
 import {
   type AuditEntityType,
   AuditEntityType as AuditEntityTypeSchema,
@@ -6,7 +7,6 @@ import {
   verifyAuditChain
 } from "@leadforge/domain"
 import { Effect, Option } from "effect"
-import { withDatabase } from "../Database.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
 
 const entityTypes = AuditEntityTypeSchema.literals
@@ -46,7 +46,7 @@ const list = Command.make(
           ].join("  ")
         )
       }
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("List audit events, oldest first"))
 
 const verify = Command.make("verify", { json, org }, (args) =>
@@ -62,7 +62,7 @@ const verify = Command.make("verify", { json, org }, (args) =>
     if (!result.valid) {
       return yield* new CommandFailed({ message: `the audit chain is broken at event ${result.brokenAt}` })
     }
-  }).pipe(withDatabase)
+  }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Recompute every hash of the audit chain; exit 1 if it was tampered with"))
 
 export const auditCommand = Command.make("audit", {}, () =>

@@ -1,8 +1,8 @@
 import { Command, Options } from "@effect/cli"
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Runtime from "@leadforge/adapters/runtime"
 import type { OrganizationId } from "@leadforge/domain"
 import { Effect, Option } from "effect"
-import { withDatabase } from "../Database.js"
 import { BULK_HEAP_GROWING_PERCENT, withHeapGrowingPercent } from "../heap.js"
 import { csvLine } from "../import/report.js"
 import { contextFor, org, UsageError, writeLines } from "./shared.js"
@@ -188,7 +188,7 @@ export const exportCommand = Command.make(
         after = String(rows[rows.length - 1]?.id)
         if (rows.length < PAGE) break
       }
-    }).pipe(withHeapGrowingPercent(BULK_HEAP_GROWING_PERCENT), withDatabase)
+    }).pipe(withHeapGrowingPercent(BULK_HEAP_GROWING_PERCENT), Effect.provide(Runtime.persistence))
 ).pipe(
   Command.withDescription(
     "Stream every lead or contact of the organization to stdout as CSV or NDJSON (re-importable with `leadforge import`)"

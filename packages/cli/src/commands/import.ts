@@ -1,6 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { Effect, Option } from "effect"
-import { withDatabase } from "../Database.js"
 import { contactHandler } from "../import/contactHandler.js"
 import { leadHandler } from "../import/leadHandler.js"
 import { HeaderMapper, parseMapOptions } from "../import/mapping.js"
@@ -73,7 +73,7 @@ export const importCommand = Command.make(
           message: `${summary.rejected} of ${summary.rows} rows rejected${summary.dryRun ? "" : "; the other rows were imported"}`
         })
       }
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(
   Command.withDescription(
     "Import leads or contacts from CSV or NDJSON (streamed, validated, scored, upserted by identity); exit 3 if rows were rejected"

@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { ApiKeyId, issueApiKey, listApiKeys, Role, revokeApiKey } from "@leadforge/domain"
 import { Effect, Redacted } from "effect"
-import { withDatabase } from "../Database.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
 
 const create = Command.make(
@@ -31,7 +31,7 @@ const create = Command.make(
           "Store it now: only its hash is kept, it cannot be shown again."
         ]
       )
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Create an API key for the HTTP API; the key is printed once"))
 
 const list = Command.make("list", { json, org }, (args) =>
@@ -53,7 +53,7 @@ const list = Command.make("list", { json, org }, (args) =>
         ].join("  ")
       )
     }
-  }).pipe(withDatabase)
+  }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("List API keys (prefix, role, state; never the key or its hash)"))
 
 const revoke = Command.make(
@@ -72,7 +72,7 @@ const revoke = Command.make(
         )
       )
       yield* emit(args.json, { id: args.keyId, revoked: true }, () => `revoked ${args.keyId}`)
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Revoke an API key; requests using it are refused from then on"))
 
 export const keysCommand = Command.make("keys", {}, () =>

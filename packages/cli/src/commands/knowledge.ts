@@ -1,9 +1,7 @@
 import { readFile } from "node:fs/promises"
 import * as path from "node:path"
 import { Args, Command, Options } from "@effect/cli"
-import { EmbedderFromEnv } from "@leadforge/adapters/embeddings"
-import type { Persistence } from "@leadforge/adapters/pglite"
-import { VectorIndexFromEnv } from "@leadforge/adapters/vector"
+import * as Runtime from "@leadforge/adapters/runtime"
 import {
   type ContentType,
   deleteDocument,
@@ -15,15 +13,13 @@ import {
   VectorIndex
 } from "@leadforge/domain"
 import { Effect, Layer, Option } from "effect"
-import { withDatabase } from "../Database.js"
 import { CommandFailed, contextFor, emit, json, org, PartialSuccess, UsageError } from "./shared.js"
 
 /**
  * The embedder and vector index from the environment (EMBEDDINGS_URL, QDRANT_URL; otherwise the hashing embedder
  * and pgvector in the database), over the same database as the other commands.
  */
-const KnowledgeLayer = VectorIndexFromEnv.pipe(
-  Layer.provideMerge(EmbedderFromEnv),
+const KnowledgeLayer = Runtime.knowledgeServices.pipe(
   Layer.mapError(
     (error) =>
       new CommandFailed({
@@ -33,9 +29,9 @@ const KnowledgeLayer = VectorIndexFromEnv.pipe(
 )
 
 /** Runs `effect` with the embedder, the vector index and the database. */
-export const withKnowledge = <A, E, R extends Persistence.Provided | Embedder | VectorIndex>(
+export const withKnowledge = <A, E, R extends Runtime.Provided | Embedder | VectorIndex>(
   effect: Effect.Effect<A, E, R>
-) => withDatabase(Effect.provide(effect, KnowledgeLayer))
+) => Effect.provide(Effect.provide(effect, KnowledgeLayer), Runtime.persistence)
 
 /**
  * Runs a lead write with the embedder and vector index when they open, so the use case keeps the lead index in step;
@@ -44,9 +40,7 @@ export const withKnowledge = <A, E, R extends Persistence.Provided | Embedder | 
 export const withLeadIndex = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const opened = yield* Layer.build(VectorIndexFromEnv.pipe(Layer.provideMerge(EmbedderFromEnv))).pipe(
-        Effect.either
-      )
+      const opened = yield* Layer.build(Runtime.knowledgeServices).pipe(Effect.either)
       if (opened._tag === "Right") return yield* Effect.provide(effect, opened.right)
       const reason =
         opened.left instanceof Error && opened.left.message !== "" ? opened.left.message : String(opened.left)
@@ -189,7 +183,7 @@ const list = Command.make("list", { json, org }, (args) =>
           .trimEnd()
       )
     }
-  }).pipe(withDatabase)
+  }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("List the documents in the knowledge base"))
 
 const rm = Command.make(

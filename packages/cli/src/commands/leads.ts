@@ -1,4 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
+import * as Runtime from "@leadforge/adapters/runtime"
 import {
   ActivityRepository,
   ContactRepository,
@@ -11,7 +12,6 @@ import {
   rescoreLead
 } from "@leadforge/domain"
 import { Effect, Option } from "effect"
-import { withDatabase } from "../Database.js"
 import { enrichCommand } from "./enrich.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
 
@@ -76,7 +76,7 @@ const list = Command.make(
       const page = yield* (yield* LeadRepository).list(ctx.organizationId, query)
       if (!args.json && page.items.length === 0) yield* emit(false, null, () => "no leads")
       for (const lead of page.items) yield* emit(args.json, lead, () => leadLine(lead))
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("List leads, best score first (filters: --status --industry --country --min-score -q)"))
 
 const get = Command.make("get", { json, org, leadId }, (args) =>
@@ -106,7 +106,7 @@ const get = Command.make("get", { json, org, leadId }, (args) =>
       ),
       `  activities  ${activities.length}`
     ])
-  }).pipe(withDatabase)
+  }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Show one lead with its contacts"))
 
 const score = Command.make(
@@ -134,7 +134,7 @@ const score = Command.make(
           ? score.factors.map((f) => `  ${f.points >= 0 ? "+" : ""}${f.points}  ${f.factor}: ${f.reason}`)
           : [])
       ])
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Rescore a lead now and print its score (--explain: with every factor)"))
 
 const status = Command.make(
@@ -154,7 +154,7 @@ const status = Command.make(
       const ctx = yield* contextFor(args.org)
       const lead = yield* changeLeadStatus(ctx, args.leadId, args.to, { reopen: args.reopen })
       yield* emit(args.json, lead, () => `${lead.companyName} is now ${lead.status} (score ${lead.leadScore})`)
-    }).pipe(withDatabase)
+    }).pipe(Effect.provide(Runtime.persistence))
 ).pipe(
   Command.withDescription("Move a lead to another status (new → contacted → qualified → won | lost; disqualified)")
 )

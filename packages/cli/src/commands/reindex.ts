@@ -1,7 +1,5 @@
 import { Command } from "@effect/cli"
-import * as SqlClient from "@effect/sql/SqlClient"
-import { EmbedderFromEnv } from "@leadforge/adapters/embeddings"
-import { VectorIndexFromEnv, VectorIndexPgvector } from "@leadforge/adapters/vector"
+import * as Runtime from "@leadforge/adapters/runtime"
 import {
   Embedder,
   type IndexMismatch,
@@ -10,16 +8,14 @@ import {
   type UseCaseContext,
   VectorIndex
 } from "@leadforge/domain"
-import { Config, Context, Effect, Layer, Option } from "effect"
-import { withDatabase } from "../Database.js"
+import { Effect, Layer } from "effect"
 import { CommandFailed, cliActor, contextFor, emit, json, org } from "./shared.js"
 
 const describe = (error: unknown) => (error instanceof Error && error.message !== "" ? error.message : String(error))
 
 /** Opens the index from the environment for `embedder` (a fresh build each time, after a drop). */
 const openIndex = (embedder: Embedder.Service) =>
-  Layer.build(VectorIndexFromEnv.pipe(Layer.provide(Layer.succeed(Embedder, embedder)))).pipe(
-    Effect.map((context) => Context.get(context, VectorIndex)),
+  Runtime.openVectorIndex(embedder).pipe(
     Effect.mapError((error) => new CommandFailed({ message: `cannot open the vector index: ${describe(error)}` }))
   )
 
@@ -44,18 +40,16 @@ export const reindexCommand = Command.make("reindex", { json, org }, (args) =>
     const mismatch = yield* mismatchOf(index, embedder, ctx.organizationId)
     let targets: ReadonlyArray<UseCaseContext> = [ctx]
     if (mismatch !== null) {
-      const qdrant = yield* Config.option(Config.string("QDRANT_URL")).pipe(Effect.orElseSucceed(() => Option.none()))
-      if (Option.isSome(qdrant)) {
+      // The pgvector table holds every organization's vectors in the old dimension: drop it and rebuild them all.
+      const dropped = yield* Runtime.dropVectorIndex(index.spec.name)
+      if (!dropped) {
         return yield* new CommandFailed({
           message: `${mismatch.message}; delete the Qdrant collection ${mismatch.index} (it is shared by every organization), then run reindex again`
         })
       }
-      // The table holds every organization's vectors in the old dimension: drop it and rebuild them all.
-      yield* VectorIndexPgvector.drop(index.spec.name)
       index = yield* openIndex(embedder)
-      const sql = yield* SqlClient.SqlClient
-      const rows = yield* sql<{ readonly id: string }>`SELECT id FROM organizations ORDER BY created_at, id`
-      targets = rows.map((r) => ({ organizationId: r.id as OrganizationId, actor: cliActor }))
+      const organizations = yield* Runtime.everyOrganization
+      targets = organizations.map((organizationId) => ({ organizationId, actor: cliActor }))
       yield* emit(
         args.json,
         { dropped: index.spec.name, reason: mismatch.message },
@@ -77,11 +71,11 @@ export const reindexCommand = Command.make("reindex", { json, org }, (args) =>
   }).pipe(
     Effect.scoped,
     Effect.provide(
-      EmbedderFromEnv.pipe(
+      Runtime.embedder.pipe(
         Layer.mapError((error) => new CommandFailed({ message: `cannot open the embedder: ${describe(error)}` }))
       )
     ),
-    withDatabase
+    Effect.provide(Runtime.persistence)
   )
 ).pipe(
   Command.withDescription(

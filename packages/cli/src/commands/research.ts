@@ -1,6 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { LanguageModelGroq } from "@leadforge/adapters/groq"
-import { Persistence } from "@leadforge/adapters/pglite"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { runResearchWorker } from "@leadforge/adapters/worker"
 import {
   cancelResearch,
@@ -34,10 +33,10 @@ export const withModel = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     const health = yield* (yield* LanguageModel).health
     if (health.status !== "ok") return yield* new CommandFailed({ message: MODEL_NOT_CONFIGURED })
     return yield* effect
-  }).pipe(Effect.provide(LanguageModelGroq.layerConfig))
+  }).pipe(Effect.provide(Runtime.languageModel))
 
-/** Every repository (as withDatabase), for effects that also need the LanguageModel. */
-export const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Persistence.layerFromEnv)
+/** Every repository on the runtime's database, for effects that also need the LanguageModel. */
+export const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Runtime.persistence)
 
 /** Domain failures as messages naming the field (usage error) or the missing entity (failure). */
 export const explainFailures = <A, E, R>(

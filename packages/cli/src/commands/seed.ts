@@ -3,9 +3,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { type LeadId, recordActivity } from "@leadforge/domain"
 import { Effect } from "effect"
-import { withDatabase } from "../Database.js"
 import { contactHandler } from "../import/contactHandler.js"
 import { leadHandler } from "../import/leadHandler.js"
 import { HeaderMapper } from "../import/mapping.js"
@@ -135,5 +135,5 @@ export const seedCommand = Command.make(
         `  contacts    ${contacts.inserted} inserted, ${contacts.unchanged} already present (generated ${generated.good} good, ${generated.risky} risky, ${generated.bad} bad emails; ${contacts.rejected} rejected: bad emails, or the same address twice)`,
         `  activities  ${activities} recorded`
       ])
-    }).pipe(Effect.scoped, withDatabase)
+    }).pipe(Effect.scoped, Effect.provide(Runtime.persistence))
 ).pipe(Command.withDescription("Load a deterministic demo data set (re-running it changes nothing)"))

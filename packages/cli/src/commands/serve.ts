@@ -20,7 +20,7 @@ export const serveCommand = Command.make(
         ? args.host.value
         : yield* Config.withDefault(Config.string("HOST"), "0.0.0.0")
       // loaded on demand: the server (and its API docs bundle) would add a second and 40 MB to every other command
-      const { serve } = yield* Effect.promise(() => import("@leadforge/http"))
+      const { serve } = yield* Effect.promise(() => import("../server/serve.js"))
       return yield* Layer.launch(serve({ port, host }))
     })
 ).pipe(

@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto"
 import { HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { hashApiKey } from "@leadforge/domain"
+import {
+  hashApiKey,
+  IdempotencyStore,
+  type RateLimitDecision,
+  RateLimitStore,
+  type StoredResponse
+} from "@leadforge/domain"
 import { Context, Effect, Either, FiberRef, HashMap, LogLevel, Option } from "effect"
 import { PROBLEM_CONTENT_TYPE, type ProblemInput, problemBody } from "../api/Problems.js"
-import { IdempotencyStore } from "./Idempotency.js"
-import { type RateLimitDecision, RateLimiter } from "./RateLimit.js"
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"])
@@ -34,10 +38,10 @@ export const problemResponse = (
  */
 export const guard =
   (options: { readonly bodyLimit: number }) =>
-  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimiter | IdempotencyStore> =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimitStore | IdempotencyStore> =>
     Effect.withFiberRuntime((fiber) => {
       const context = fiber.currentContext as Context.Context<
-        HttpServerRequest.HttpServerRequest | RateLimiter | IdempotencyStore
+        HttpServerRequest.HttpServerRequest | RateLimitStore | IdempotencyStore
       >
       const request = Context.get(context, HttpServerRequest.HttpServerRequest)
       const given = request.headers["x-request-id"]
@@ -69,7 +73,7 @@ export const guard =
         const token = bearerOf(request)
         if (token === undefined || !request.url.startsWith("/api/")) return app
         const caller = hashApiKey(token).slice(0, 32)
-        return Effect.flatMap(Context.get(context, RateLimiter).take(caller), (decision) => {
+        return Effect.flatMap(Context.get(context, RateLimitStore).take(caller), (decision) => {
           limits = decision
           if (!decision.allowed) {
             return Effect.succeed(
@@ -166,13 +170,31 @@ const idempotent = <E, R>(
           })
         )
       case "Replay":
-        return finish(HttpServerResponse.setHeader(claim.response, "idempotent-replayed", "true"))
+        return finish(HttpServerResponse.setHeader(rebuilt(claim.response), "idempotent-replayed", "true"))
       case "Fresh":
-        onFresh(claim.complete)
+        onFresh((response) => claim.complete(response === null ? null : stored(response)))
         return yield* Effect.onExit(app, () => claim.complete(null))
     }
   })
 }
+
+/** A response as the store keeps it; only responses with their whole body in memory (all of the API's) are kept. */
+const stored = (response: HttpServerResponse.HttpServerResponse): StoredResponse | null => {
+  const body = response.body
+  if (body._tag === "Empty")
+    return { status: response.status, headers: { ...response.headers }, contentType: null, body: null }
+  if (body._tag !== "Uint8Array") return null
+  return { status: response.status, headers: { ...response.headers }, contentType: body.contentType, body: body.body }
+}
+
+const rebuilt = (response: StoredResponse): HttpServerResponse.HttpServerResponse =>
+  response.body === null
+    ? HttpServerResponse.empty({ status: response.status, headers: response.headers })
+    : HttpServerResponse.uint8Array(response.body, {
+        status: response.status,
+        headers: response.headers,
+        ...(response.contentType === null ? {} : { contentType: response.contentType })
+      })
 
 const EMAIL = /[^\s/?&=]+(?:@|%40)[^\s/?&=]+/gi
 

@@ -1,12 +1,10 @@
 import { HttpApiBuilder } from "@effect/platform"
-import type * as SqlClient from "@effect/sql/SqlClient"
-import { EmbedderFromEnv } from "@leadforge/adapters/embeddings"
-import { VectorIndexFromEnv } from "@leadforge/adapters/vector"
 import {
   deleteDocument,
   type Embedder,
   FieldIssue,
   ingestDocument,
+  KnowledgeBackend,
   type KnowledgeDocId,
   type LeadId,
   listDocuments,
@@ -18,95 +16,15 @@ import {
   ValidationFailed,
   type VectorIndex
 } from "@leadforge/domain"
-import { Config, Context, Effect, Layer, Option, Redacted, Scope } from "effect"
+import { Effect, Option } from "effect"
 import { LeadforgeApi } from "../Api.js"
 import { Forbidden, problemBody, ServiceUnavailable } from "../api/Problems.js"
 import { CurrentPrincipal } from "../api/Security.js"
 import { useCaseContext } from "./context.js"
 import { mapDomainErrors } from "./problems.js"
 
-export type VectorState = "connected" | "disconnected" | "not_configured"
-
-/**
- * The embedder and vector index the knowledge endpoints use, opened once at start. When no index can be opened
- * (a PostgreSQL without pgvector and no QDRANT_URL, or a bad embedder config) the server still starts: `services`
- * is None, `reason` says why, the knowledge endpoints answer 503 and /health reports `not_configured`.
- */
-export class KnowledgeBackend extends Context.Tag("@leadforge/http/KnowledgeBackend")<
-  KnowledgeBackend,
-  {
-    readonly kind: "pgvector" | "qdrant"
-    readonly services: Option.Option<Context.Context<Embedder | VectorIndex>>
-    readonly reason: string | null
-    /**
-     * Whether the vector store answers now, within PROBE_TIMEOUT_MS; null when the store is the database itself
-     * (pgvector), whose state is the database probe's.
-     */
-    readonly probe: Effect.Effect<VectorState | null>
-  }
->() {}
-
-/** /health runs its probes side by side, each within this, so it answers in well under 200 ms even when one hangs. */
-export const PROBE_TIMEOUT_MS = 150
-
 const describe = (error: unknown) =>
   typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
-
-/**
- * Qdrant answers GET /readyz when it can serve requests. The deadline is the fiber's: Effect.timeout interrupts the
- * call, which aborts the request through `signal`. It used to be AbortSignal.timeout merged into the request's
- * signal with AbortSignal.any; on Node 20, against a Qdrant that accepted connections and never answered, /health
- * stopped answering after ≈ 80 calls (`pnpm bench health` found it; the deadline through the fiber does not).
- */
-const probeQdrant = (url: string, apiKey: Option.Option<Redacted.Redacted>) =>
-  Effect.tryPromise({
-    try: (signal) =>
-      fetch(new URL("/readyz", url), {
-        signal,
-        headers: Option.isSome(apiKey) ? { "api-key": Redacted.value(apiKey.value) } : {}
-      }),
-    catch: () => "unreachable"
-  }).pipe(
-    Effect.timeout(PROBE_TIMEOUT_MS),
-    Effect.map((response): VectorState => (response.ok ? "connected" : "disconnected")),
-    Effect.orElseSucceed((): VectorState => "disconnected")
-  )
-
-/** EmbedderFromEnv and VectorIndexFromEnv over the server's database; a failure to open them is recorded, not fatal. */
-export const KnowledgeBackendLive: Layer.Layer<KnowledgeBackend, never, SqlClient.SqlClient> = Layer.scoped(
-  KnowledgeBackend,
-  Effect.gen(function* () {
-    const qdrantUrl = yield* Config.option(Config.string("QDRANT_URL")).pipe(Effect.orElseSucceed(() => Option.none()))
-    const qdrantKey = yield* Config.option(Config.redacted("QDRANT_API_KEY")).pipe(
-      Effect.orElseSucceed(() => Option.none())
-    )
-    const kind = Option.isSome(qdrantUrl) ? ("qdrant" as const) : ("pgvector" as const)
-    const scope = yield* Scope.Scope
-    const opened = yield* Layer.buildWithScope(
-      VectorIndexFromEnv.pipe(Layer.provideMerge(EmbedderFromEnv)),
-      scope
-    ).pipe(Effect.either)
-    if (opened._tag === "Left") {
-      const reason =
-        `knowledge search needs a vector index and none could be opened: ${describe(opened.left)}. ` +
-        "To enable it set QDRANT_URL to a Qdrant server, use a PostgreSQL that has the pgvector extension, " +
-        "or unset DATABASE_URL to use the embedded database (which has pgvector)"
-      yield* Effect.logWarning("knowledge endpoints are disabled", reason)
-      return KnowledgeBackend.of({
-        kind,
-        services: Option.none(),
-        reason,
-        probe: Effect.succeed("not_configured")
-      })
-    }
-    return KnowledgeBackend.of({
-      kind,
-      services: Option.some(opened.right as Context.Context<Embedder | VectorIndex>),
-      reason: null,
-      probe: Option.isSome(qdrantUrl) ? probeQdrant(qdrantUrl.value, qdrantKey) : Effect.succeed(null)
-    })
-  })
-)
 
 const unavailable = (reason: string) =>
   new ServiceUnavailable(problemBody(503, { code: "vector_index_unavailable", detail: reason }))

@@ -1,6 +1,9 @@
 import { Effect, Redacted } from "effect"
 import { Redis } from "ioredis"
 
+/** Every key a store writes starts with this, unless told otherwise (tests use their own prefix). */
+export const DEFAULT_KEY_PREFIX = "leadforge:"
+
 /**
  * A Redis connection for the lifetime of the scope. The server starts even if Redis is down (what depends on it
  * degrades and logs); ioredis keeps reconnecting, and each command fails fast instead of queueing.

@@ -1,0 +1,77 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import { Effect, Layer } from "effect"
+import * as PglitePersistence from "../pglite/Persistence.js"
+import * as PostgresPersistence from "../postgres/Persistence.js"
+import * as Postgres from "../postgres/PgPool.js"
+import { migrate, migrations } from "../sql/migrations.js"
+import type { PersistenceError, Provided } from "../sql/Persistence.js"
+import { RuntimeSettings, type Settings, settingsLayer } from "./Settings.js"
+
+export type { PersistenceError, Provided }
+
+/** Every repository, migrated to head, on the database the settings choose. */
+export const persistenceFor = (settings: Settings): Layer.Layer<Provided, PersistenceError> =>
+  settings.database._tag === "Postgres"
+    ? (PostgresPersistence.layer(settings.database.url) as Layer.Layer<Provided, PersistenceError>)
+    : (PglitePersistence.pglite(settings.database.options) as Layer.Layer<Provided, PersistenceError>)
+
+/**
+ * ARCHITECTURE.md "Embedded default": PostgreSQL when DATABASE_URL is set (and not empty), otherwise PGlite in
+ * LEADFORGE_DATA_DIR. Every repository, migrated to head.
+ */
+export const persistence: Layer.Layer<Provided, PersistenceError> = Layer.unwrapEffect(
+  Effect.map(RuntimeSettings, persistenceFor)
+).pipe(Layer.provide(settingsLayer))
+
+/** A bare SqlClient on the same database, not migrated. */
+const bareClient: Layer.Layer<SqlClient.SqlClient, PersistenceError> = Layer.unwrapEffect(
+  Effect.map(RuntimeSettings, (settings) =>
+    settings.database._tag === "Postgres"
+      ? (Postgres.layerWithUrl(settings.database.url) as Layer.Layer<SqlClient.SqlClient, PersistenceError>)
+      : (PglitePersistence.client(settings.database.options) as unknown as Layer.Layer<
+          SqlClient.SqlClient,
+          PersistenceError
+        >)
+  )
+).pipe(Layer.provide(settingsLayer))
+
+const MIGRATIONS_TABLE = "leadforge_migrations"
+
+export interface MigrationState {
+  readonly id: number
+  readonly name: string
+  /** ISO time it was applied, or null while pending. */
+  readonly appliedAt: string | null
+}
+
+const appliedIds = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const exists = yield* sql<{ readonly name: string | null }>`SELECT to_regclass(${MIGRATIONS_TABLE})::text AS name`
+  if (exists[0]?.name === null || exists[0]?.name === undefined) return new Map<number, string>()
+  const rows = yield* sql<{
+    readonly migrationId: number
+    readonly createdAt: Date | string
+  }>`SELECT migration_id, created_at FROM ${sql(MIGRATIONS_TABLE)} ORDER BY migration_id`
+  return new Map(rows.map((row) => [Number(row.migrationId), new Date(row.createdAt).toISOString()]))
+})
+
+/** Every known migration and whether it is applied, without applying anything. */
+export const migrationStatus = Effect.gen(function* () {
+  const known = yield* migrations
+  const applied = yield* appliedIds
+  return known.map(([id, name]): MigrationState => ({ id, name, appliedAt: applied.get(id) ?? null }))
+}).pipe(Effect.provide(bareClient))
+
+/** Applies the pending migrations; returns the ones it applied. */
+export const migrateToHead = migrate.pipe(
+  Effect.map((ran) => ran.map(([id, name]) => ({ id, name }))),
+  Effect.provide(bareClient)
+)
+
+/** The highest migration applied (0 when none, or when the database cannot say). */
+export const migrationLevel = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql<{ readonly level: number | null }>`SELECT max(migration_id) AS level FROM leadforge_migrations`.pipe(
+    Effect.map((rows) => Number(rows[0]?.level ?? 0)),
+    Effect.orElseSucceed(() => 0)
+  )
+)

@@ -1,0 +1,109 @@
+import type { Backends } from "@leadforge/domain"
+import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import type { TokenBucketOptions } from "../memory/RateLimitStoreMemory.js"
+import * as PgliteStore from "../pglite/Database.js"
+
+/** Where the data lives: PostgreSQL from DATABASE_URL, else the embedded PGlite. */
+export type DatabaseChoice =
+  | { readonly _tag: "Postgres"; readonly url: Redacted.Redacted }
+  | { readonly _tag: "Pglite"; readonly options: PgliteStore.Options }
+
+/** Where the vectors live: Qdrant from QDRANT_URL, else pgvector on the database. */
+export type VectorChoice = { readonly _tag: "Qdrant"; readonly url: string } | { readonly _tag: "Pgvector" }
+
+/**
+ * Every setting that chooses a backend, read once. Empty means unset for each of them: `DATABASE_URL=` is the
+ * embedded database, `QDRANT_URL=` is pgvector, `GROQ_API_KEY=` is no model, `REDIS_URL=` is memory.
+ */
+export interface Settings {
+  readonly database: DatabaseChoice
+  readonly vectors: VectorChoice
+  /** EMBEDDINGS_URL chooses the OpenAI-compatible embedder (which reads its EMBEDDINGS_* settings itself). */
+  readonly embedder: "hashing" | "openai-compatible"
+  readonly groqApiKey: Option.Option<Redacted.Redacted>
+  readonly redisUrl: Option.Option<Redacted.Redacted>
+  /** REDIS_KEY_PREFIX (default `leadforge:`): every key the stores write starts with it. */
+  readonly redisKeyPrefix: string
+  /** RATE_LIMIT_BURST (100) and RATE_LIMIT_PER_SECOND (20), per API key. */
+  readonly rateLimit: TokenBucketOptions
+  /** ENVIRONMENT (default `development`), reported by /status. */
+  readonly environment: string
+}
+
+const isBlank = (value: string) => value.trim() === ""
+
+/** An optional text setting; empty (or blank) is unset. */
+export const optionalText = (name: string): Config.Config<Option.Option<string>> =>
+  Config.string(name).pipe(Config.option, Config.map(Option.filter((value) => !isBlank(value))))
+
+/** An optional secret; empty (or blank) is unset. */
+export const optionalSecret = (name: string): Config.Config<Option.Option<Redacted.Redacted>> =>
+  Config.redacted(name).pipe(Config.option, Config.map(Option.filter((value) => !isBlank(Redacted.value(value)))))
+
+/** A number with a default; empty is the default. */
+const numberOr = (name: string, fallback: number) =>
+  optionalText(name).pipe(
+    Config.mapOrFail((value) => {
+      if (Option.isNone(value)) return Either.right(fallback)
+      const parsed = Number(value.value)
+      return Number.isFinite(parsed) && parsed > 0
+        ? Either.right(parsed)
+        : Either.left(ConfigError.InvalidData([name], `expected a positive number, got ${value.value}`))
+    })
+  )
+
+const pgliteOptions = Config.all({
+  dataDir: PgliteStore.dataDirConfig,
+  sharedBuffers: PgliteStore.sharedBuffersConfig
+})
+
+/** Reads the settings from the current ConfigProvider; the PGlite settings only when PGlite is chosen. */
+export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Effect.gen(function* () {
+  const databaseUrl = yield* optionalSecret("DATABASE_URL")
+  const database: DatabaseChoice = Option.isSome(databaseUrl)
+    ? { _tag: "Postgres", url: databaseUrl.value }
+    : { _tag: "Pglite", options: yield* pgliteOptions }
+  const qdrantUrl = yield* optionalText("QDRANT_URL")
+  const embeddingsUrl = yield* optionalText("EMBEDDINGS_URL")
+  return {
+    database,
+    vectors: Option.isSome(qdrantUrl) ? { _tag: "Qdrant", url: qdrantUrl.value } : { _tag: "Pgvector" },
+    embedder: Option.isSome(embeddingsUrl) ? "openai-compatible" : "hashing",
+    groqApiKey: yield* optionalSecret("GROQ_API_KEY"),
+    redisUrl: yield* optionalSecret("REDIS_URL"),
+    redisKeyPrefix: Option.getOrElse(yield* optionalText("REDIS_KEY_PREFIX"), () => "leadforge:"),
+    rateLimit: {
+      capacity: yield* numberOr("RATE_LIMIT_BURST", 100),
+      refillPerSecond: yield* numberOr("RATE_LIMIT_PER_SECOND", 20)
+    },
+    environment: Option.getOrElse(yield* optionalText("ENVIRONMENT"), () => "development")
+  } satisfies Settings
+})
+
+/** The settings of this process, read once per layer build. */
+export class RuntimeSettings extends Context.Tag("@leadforge/adapters/runtime/RuntimeSettings")<
+  RuntimeSettings,
+  Settings
+>() {}
+
+export const settingsLayer = Layer.effect(RuntimeSettings, readSettings)
+
+/** The backend names the settings choose, as /status and /health report them. */
+export const backendsOf = (settings: Settings): Backends => ({
+  database: settings.database._tag === "Postgres" ? "postgres" : "pglite",
+  vectors: settings.vectors._tag === "Qdrant" ? "qdrant" : "pgvector",
+  embedder: settings.embedder,
+  llm: Option.isSome(settings.groqApiKey) ? "groq" : "none",
+  stores: Option.isSome(settings.redisUrl) ? "redis" : "memory"
+})
+
+/** Where the data lives, for messages (never the URL: it may carry a password). */
+export const describeDatabase = (settings: Settings) =>
+  settings.database._tag === "Postgres"
+    ? "PostgreSQL (DATABASE_URL)"
+    : `embedded PGlite in ${settings.database.options.dataDir}`
+
+/** Where the data lives, from the current settings, for messages. */
+export const databaseDescription = Effect.map(readSettings, describeDatabase).pipe(
+  Effect.orElseSucceed(() => "the configured database")
+)

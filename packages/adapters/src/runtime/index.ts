@@ -1,0 +1,47 @@
+/**
+ * The composition root: the only code that reads the environment to choose backends. `serve`, `worker` and every
+ * CLI command take their layers from here.
+ */
+
+/** The embedded database's open errors, which the runtime's persistence can fail with. */
+export { DataDirLocked, PgliteOpenFailed } from "../pglite/Database.js"
+export {
+  type MigrationState,
+  migrateToHead,
+  migrationLevel,
+  migrationStatus,
+  type PersistenceError,
+  type Provided,
+  persistence,
+  persistenceFor
+} from "./Database.js"
+export {
+  dropVectorIndex,
+  embedder,
+  embedderFor,
+  everyOrganization,
+  knowledge,
+  knowledgeFor,
+  knowledgeServices,
+  openVectorIndex,
+  PROBE_TIMEOUT_MS,
+  type VectorIndexOpenError,
+  vectorIndex,
+  vectorIndexFor
+} from "./Knowledge.js"
+export { languageModel, languageModelFor } from "./LanguageModel.js"
+export {
+  backendsOf,
+  type DatabaseChoice,
+  databaseDescription,
+  describeDatabase,
+  optionalSecret,
+  optionalText,
+  RuntimeSettings,
+  readSettings,
+  type Settings,
+  settingsLayer,
+  type VectorChoice
+} from "./Settings.js"
+export { stores, storesFor } from "./Stores.js"
+export { systemProbe, VERSION } from "./SystemProbe.js"

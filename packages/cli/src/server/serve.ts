@@ -1,0 +1,112 @@
+import { createServer } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import * as Runtime from "@leadforge/adapters/runtime"
+import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
+import { bootstrapFirstOrganization, KnowledgeBackend, LanguageModel } from "@leadforge/domain"
+import { ApiServer } from "@leadforge/http"
+import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+
+export interface ServeOptions {
+  readonly port: number
+  readonly host: string
+  /** Defaults to the runtime's persistence: PostgreSQL with DATABASE_URL, else PGlite in LEADFORGE_DATA_DIR. */
+  readonly persistence?: Layer.Layer<Runtime.Provided, unknown>
+  /** Settings that take precedence over the environment (PORT, RATE_LIMIT_BURST, …), e.g. in tests. */
+  readonly env?: Record<string, string>
+  /** Print the first-run admin key (default: to stdout). */
+  readonly onBootstrapKey?: (key: string) => Effect.Effect<void>
+  /** Defaults to the runtime's language model (Groq with GROQ_API_KEY; without it AI endpoints answer 503). */
+  readonly languageModel?: Layer.Layer<LanguageModel, unknown>
+  /**
+   * The in-process research worker: its options, or false for none. It runs only when the model is configured
+   * and RESEARCH_WORKER is not false; RESEARCH_WORKER_CONCURRENCY sets its concurrency (default 1).
+   */
+  readonly researchWorker?: WorkerOptions | false
+}
+
+const logging = Layer.unwrapEffect(
+  Effect.map(Config.withDefault(Config.logLevel("LOG_LEVEL"), LogLevel.Info), (level) =>
+    // One JSON line per entry (the CLI's runMain is started without its pretty logger, so this is the only one).
+    Layer.merge(Logger.json, Logger.minimumLogLevel(level))
+  )
+)
+
+/** Creates an organization and admin key on an empty database and prints the key once. */
+const firstRun = (print: (key: string) => Effect.Effect<void>) =>
+  Layer.effectDiscard(
+    bootstrapFirstOrganization().pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () => Effect.void,
+          onSome: ({ key, organization }) =>
+            print(Redacted.value(key)).pipe(
+              Effect.zipRight(Effect.logInfo("created the first organization and its admin key", organization.id))
+            )
+        })
+      ),
+      Effect.orDie
+    )
+  )
+
+const defaultPrint = (key: string) =>
+  Effect.sync(() => {
+    process.stdout.write(
+      `\nFirst run: created an organization and an admin API key. It is shown only once:\n\n  ${key}\n\n` +
+        `Use it as "Authorization: Bearer ${key.slice(0, 10)}…". Create more with POST /api/v1/keys.\n\n`
+    )
+  })
+
+/** `serve` runs research tasks too, when a model is configured (a server without one would fail every task). */
+const inProcessWorker = (options: WorkerOptions | false | undefined) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const enabled = yield* Config.withDefault(Config.boolean("RESEARCH_WORKER"), true)
+      const concurrency = yield* Config.withDefault(Config.integer("RESEARCH_WORKER_CONCURRENCY"), 1)
+      const health = yield* (yield* LanguageModel).health
+      if (options === false || !enabled || health.status !== "ok") return Layer.empty
+      // The API's embedder and index (opened once), so enrichment keeps the lead index in step.
+      const knowledge = yield* KnowledgeBackend
+      const worker = researchWorkerLayer({ concurrency, ...options })
+      return Option.isSome(knowledge.services)
+        ? worker.pipe(Layer.provide(Layer.succeedContext(knowledge.services.value)))
+        : worker
+    })
+  )
+
+/**
+ * `leadforge serve`: the HTTP API on `host:port` over the backends the runtime chooses. The Layer exposes HttpServer
+ * (for its bound address); launching it serves until interrupted, and closing it stops accepting connections and
+ * lets in-flight requests finish.
+ */
+export const serve = (options: ServeOptions) => {
+  const http = ApiServer.pipe(
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
+  )
+  const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(
+    Layer.provide(options.languageModel ?? Runtime.languageModel),
+    Layer.provide(Runtime.stores),
+    Layer.provide(firstRun(options.onBootstrapKey ?? defaultPrint)),
+    Layer.provide(Runtime.systemProbe),
+    Layer.provide(Runtime.knowledge),
+    Layer.provide(options.persistence ?? Runtime.persistence),
+    Layer.provide(logging)
+  )
+  return options.env === undefined
+    ? layer
+    : layer.pipe(
+        Layer.provide(
+          Layer.setConfigProvider(
+            ConfigProvider.fromJson(options.env).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+          )
+        )
+      )
+}
+
+/** Starts the server in the current scope and returns the port it bound (useful with port 0). */
+export const start = (options: ServeOptions) =>
+  Effect.gen(function* () {
+    const context = yield* Layer.build(serve(options))
+    const address = Context.get(context, HttpServer.HttpServer).address
+    return { port: address._tag === "TcpAddress" ? address.port : options.port }
+  })
