@@ -68,8 +68,12 @@ const brokenLinks = (file: string): Array<string> => {
     })
 }
 
-/** Environment variable names read in TypeScript source: `Config.<kind>("NAME")`, `process.env.NAME`. */
+/**
+ * Environment variable names read in TypeScript source: `Config.<kind>("NAME")`, `process.env.NAME`, and the
+ * composition root's empty-as-unset readers `optionalText("NAME")` / `optionalSecret("NAME")`.
+ */
 const variablesRead = (source: string): Array<string> => [
+  ...[...source.matchAll(/\boptional(?:Text|Secret)\(\s*["']([A-Z][A-Z0-9_]*)["']/g)].map((m) => m[1] as string),
   ...[...source.matchAll(/Config\.\w+\(\s*(?:Config\.\w+\(\s*\)\s*,\s*)?["']([A-Z][A-Z0-9_]*)["']/g)].map(
     (m) => m[1] as string
   ),
@@ -127,9 +131,13 @@ describe("docs: configuration", () => {
       'Config.string(\n  "LEADFORGE_DATA_DIR"\n)',
       "process.env.LOG_LEVEL",
       'process.env["HOME_DIR"]',
-      'Config.string("lowercase")'
+      'Config.string("lowercase")',
+      'optionalText("QDRANT_URL")',
+      'optionalSecret("GROQ_API_KEY")'
     ].join("\n")
     expect(variablesRead(sample)).toEqual([
+      "QDRANT_URL",
+      "GROQ_API_KEY",
       "DATABASE_URL",
       "PORT",
       "CORS_ORIGINS",
