@@ -9,7 +9,7 @@ import {
   type UserId
 } from "@leadforge/domain"
 import { Schema } from "effect"
-import { LeadPage } from "../../packages/http/src/api/LeadsApi.js"
+import { LeadPage } from "../../packages/http/src/groups/leads/LeadsApi.js"
 
 /**
  * GET /api/v1/leads/:id and the list page answer with JSON.stringify of the Lead values instead of encoding them

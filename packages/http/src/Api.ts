@@ -1,10 +1,4 @@
 import { HttpApi, OpenApi } from "@effect/platform"
-import { AuditApi, KeysApi } from "./api/AuditApi.js"
-import { CampaignsApi, ProductsApi } from "./api/CatalogApi.js"
-import { ActivitiesApi, ContactsApi } from "./api/ContactsApi.js"
-import { HealthApi, SystemApi } from "./api/HealthApi.js"
-import { KnowledgeApi } from "./api/KnowledgeApi.js"
-import { LeadsApi } from "./api/LeadsApi.js"
 import {
   BadRequest,
   Conflict,
@@ -19,8 +13,19 @@ import {
   Unauthorized,
   Unprocessable,
   UnsupportedMediaType
-} from "./api/Problems.js"
-import { EnrichmentApi, ResearchApi } from "./api/ResearchApi.js"
+} from "./contract/Problems.js"
+import { ActivitiesApi } from "./groups/activities/ActivitiesApi.js"
+import { AuditApi } from "./groups/audit/AuditApi.js"
+import { CampaignsApi } from "./groups/campaigns/CampaignsApi.js"
+import { ContactsApi } from "./groups/contacts/ContactsApi.js"
+import { EnrichmentApi } from "./groups/enrichment/EnrichmentApi.js"
+import { HealthApi } from "./groups/health/HealthApi.js"
+import { KeysApi } from "./groups/keys/KeysApi.js"
+import { KnowledgeApi } from "./groups/knowledge/KnowledgeApi.js"
+import { LeadsApi } from "./groups/leads/LeadsApi.js"
+import { ProductsApi } from "./groups/products/ProductsApi.js"
+import { ResearchApi } from "./groups/research/ResearchApi.js"
+import { SystemApi } from "./groups/system/SystemApi.js"
 
 /** The whole HTTP contract; clients derive a typed client with `HttpApiClient.make(LeadforgeApi)`. */
 export class LeadforgeApi extends HttpApi.make("leadforge")
@@ -61,14 +66,3 @@ export class LeadforgeApi extends HttpApi.make("leadforge")
       servers: [{ url: "/", description: "The server that serves this document" }]
     })
   ) {}
-
-export * from "./api/AuditApi.js"
-export * from "./api/CatalogApi.js"
-export * from "./api/ContactsApi.js"
-export * from "./api/HealthApi.js"
-export * from "./api/KnowledgeApi.js"
-export * from "./api/LeadsApi.js"
-export * from "./api/Problems.js"
-export * from "./api/ResearchApi.js"
-export * from "./api/Security.js"
-export * from "./api/schemas.js"

@@ -1,0 +1,64 @@
+import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
+import { Config, Effect, FiberRef, Layer } from "effect"
+import { LeadforgeApi } from "./Api.js"
+import { ApiKeyCacheLive } from "./auth/ApiKeyCache.js"
+import { AuthenticationLive } from "./auth/Authentication.js"
+import { corsLayer } from "./edge/cors.js"
+import { EdgeErrors } from "./edge/errors.js"
+import { guard } from "./edge/guard.js"
+import { ActivitiesHttp } from "./groups/activities/ActivitiesHttp.js"
+import { AuditHttp } from "./groups/audit/AuditHttp.js"
+import { CampaignsHttp } from "./groups/campaigns/CampaignsHttp.js"
+import { ContactsHttp } from "./groups/contacts/ContactsHttp.js"
+import { EnrichmentHttp } from "./groups/enrichment/EnrichmentHttp.js"
+import { HealthHttp } from "./groups/health/HealthHttp.js"
+import { KeysHttp } from "./groups/keys/KeysHttp.js"
+import { KnowledgeHttp } from "./groups/knowledge/KnowledgeHttp.js"
+import { LeadsHttp } from "./groups/leads/LeadsHttp.js"
+import { ProductsHttp } from "./groups/products/ProductsHttp.js"
+import { ResearchHttp } from "./groups/research/ResearchHttp.js"
+import { SystemHttp } from "./groups/system/SystemHttp.js"
+
+/** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
+export const ApiLive = HttpApiBuilder.api(LeadforgeApi).pipe(
+  Layer.provide([
+    HealthHttp,
+    SystemHttp,
+    LeadsHttp,
+    ContactsHttp,
+    ActivitiesHttp,
+    AuditHttp,
+    KeysHttp,
+    CampaignsHttp,
+    ProductsHttp,
+    KnowledgeHttp,
+    EnrichmentHttp,
+    ResearchHttp
+  ]),
+  Layer.provide(AuthenticationLive),
+  Layer.provide(EdgeErrors),
+  Layer.provide(ApiKeyCacheLive)
+)
+
+/**
+ * The whole API on an HttpServer: handlers, the edge steps (request ids, body checks, rate limits, idempotency,
+ * access log), CORS from CORS_ORIGINS, the docs at /docs and the OpenAPI document at /openapi.json. It needs only
+ * the domain's ports (repositories, RateLimitStore, IdempotencyStore, KnowledgeBackend, SystemProbe, LanguageModel)
+ * and an HttpServer; BODY_LIMIT_BYTES (1 MiB) bounds request bodies.
+ */
+export const ApiServer = Layer.unwrapEffect(
+  Effect.map(Config.withDefault(Config.integer("BODY_LIMIT_BYTES"), 1024 * 1024), (limit) =>
+    HttpApiBuilder.serve(guard({ bodyLimit: limit }))
+  )
+).pipe(
+  Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
+  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(corsLayer),
+  Layer.provide(ApiLive),
+  HttpServer.withLogAddress,
+  // No trace exporter is configured, so spans would only cost time: no server span per request, and the
+  // request fibers run with the tracer off (a repository's span is then a no-op, and @effect/sql's per-statement
+  // span is not recorded).
+  HttpMiddleware.withTracerDisabledWhen(() => true),
+  Layer.locally(FiberRef.currentTracerEnabled, false)
+)

@@ -1,0 +1,56 @@
+import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { Effect, Either, Option } from "effect"
+import { problemResponse } from "./problemResponse.js"
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"])
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json(?:\s*;.*)?$/i
+
+/** Only writes to the API carry a body worth checking; reads skip the body check entirely. */
+export const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
+  BODY_METHODS.has(request.method) && request.url.startsWith("/api/")
+
+/**
+ * For a POST, PUT, PATCH or DELETE to the API: Left(problem response) when the body is too large, not JSON, or
+ * malformed JSON; Right(body text) to go on.
+ */
+export const checkBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  limit: number
+): Effect.Effect<Either.Either<string, HttpServerResponse.HttpServerResponse>> =>
+  Effect.gen(function* () {
+    const length = Number(request.headers["content-length"] ?? "0")
+    const chunked = request.headers["transfer-encoding"] !== undefined
+    if (Number.isFinite(length) && length > limit) {
+      return Either.left(
+        problemResponse(413, { code: "payload_too_large", detail: `the body exceeds the limit of ${limit} bytes` })
+      )
+    }
+    if (length === 0 && !chunked) return Either.right("")
+    const contentType = request.headers["content-type"] ?? ""
+    if (!JSON_TYPE.test(contentType.trim())) {
+      return Either.left(
+        problemResponse(415, {
+          code: "unsupported_media_type",
+          detail: `send the body as application/json, not ${contentType === "" ? "without a content type" : contentType}`
+        })
+      )
+    }
+    const text = yield* request.text.pipe(HttpServerRequest.withMaxBodySize(Option.some(limit)), Effect.either)
+    if (text._tag === "Left") {
+      return Either.left(
+        problemResponse(413, { code: "payload_too_large", detail: `the body exceeds the limit of ${limit} bytes` })
+      )
+    }
+    if (text.right.trim() === "") return Either.right(text.right)
+    try {
+      JSON.parse(text.right)
+      return Either.right(text.right)
+    } catch (error) {
+      return Either.left(
+        problemResponse(400, {
+          code: "malformed_json",
+          detail: `the body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`
+        })
+      )
+    }
+  })

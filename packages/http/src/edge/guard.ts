@@ -1,0 +1,59 @@
+import { type HttpApp, HttpServerRequest } from "@effect/platform"
+import { type IdempotencyStore, RateLimitStore } from "@leadforge/domain"
+import { Context, Effect, Either } from "effect"
+import { logServerErrors, withAccessLog, writesAccessLog } from "./accessLog.js"
+import { checkBody, hasBody } from "./body.js"
+import { finish, finishing } from "./finalize.js"
+import { idempotent, isIdempotent } from "./idempotency.js"
+import { bearerOf, callerOf, rateLimit } from "./rateLimit.js"
+import { annotateRequestId, requestIdOf } from "./requestId.js"
+import type { Answer, RequestState } from "./requestState.js"
+
+/**
+ * Everything in front of the API, as one middleware: the request id, the body checks (size, content type, JSON
+ * syntax), the rate limit, idempotency, the last word on error responses (so that no stack trace or SQL ever
+ * reaches a client) and the access log.
+ *
+ * This runs on every request, and every step of an Effect is a step of the fiber's run loop, so the common path
+ * (a read with a bearer key) is kept short: the services and the log level come from the fiber directly, a request
+ * without a body does not enter the body check, the request id is annotated on the request's own fiber, and the
+ * access log is only wrapped around the request when info logs are written. The steps share one RequestState.
+ */
+export const guard =
+  (options: { readonly bodyLimit: number }) =>
+  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimitStore | IdempotencyStore> =>
+    Effect.withFiberRuntime((fiber) => {
+      const context = fiber.currentContext as Context.Context<
+        HttpServerRequest.HttpServerRequest | RateLimitStore | IdempotencyStore
+      >
+      const request = Context.get(context, HttpServerRequest.HttpServerRequest)
+      const state: RequestState = {
+        request,
+        requestId: requestIdOf(request),
+        startedAt: Date.now(),
+        status: 500,
+        limits: undefined,
+        remember: undefined
+      }
+      // Calls with a bearer key are rate limited, and their POSTs with an Idempotency-Key are idempotent.
+      const handle = (text: string): Answer<E, R> => {
+        const token = bearerOf(request)
+        if (token === undefined || !request.url.startsWith("/api/")) return app
+        const caller = callerOf(token)
+        return rateLimit(state, Context.get(context, RateLimitStore), caller, () =>
+          isIdempotent(request) ? idempotent(state, text, caller, app) : app
+        )
+      }
+      const answer = Effect.zipRight(
+        finishing(state),
+        hasBody(request)
+          ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
+              Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
+            )
+          : Effect.suspend(() => handle(""))
+      ).pipe(logServerErrors(state))
+      return Effect.zipRight(
+        annotateRequestId(state.requestId),
+        writesAccessLog(fiber) ? withAccessLog(state, answer) : answer
+      )
+    })

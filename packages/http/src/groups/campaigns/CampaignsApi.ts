@@ -1,0 +1,62 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Campaign, CampaignId, CampaignStatus, Money } from "@leadforge/domain"
+import { Schema } from "effect"
+import { Authentication } from "../../contract/Security.js"
+import { IfMatchHeaders, PageParams, pageOf, reportAll } from "../../contract/schemas.js"
+
+const campaignFields = {
+  name: Schema.String,
+  status: Schema.optional(CampaignStatus),
+  budget: Schema.optional(Schema.NullOr(Money)),
+  startsAt: Schema.optional(Schema.NullOr(Schema.Date)),
+  endsAt: Schema.optional(Schema.NullOr(Schema.Date))
+}
+export const CampaignInput = Schema.Struct(campaignFields).annotations(reportAll)
+export const CampaignUpdate = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  status: Schema.optional(CampaignStatus),
+  budget: Schema.optional(Schema.NullOr(Money)),
+  startsAt: Schema.optional(Schema.NullOr(Schema.Date)),
+  endsAt: Schema.optional(Schema.NullOr(Schema.Date)),
+  version: Schema.optional(Schema.Int)
+}).annotations(reportAll)
+
+const CampaignPath = Schema.Struct({ id: CampaignId })
+
+export class CampaignsApi extends HttpApiGroup.make("campaigns")
+  .add(
+    HttpApiEndpoint.post("create", "/campaigns")
+      .setPayload(CampaignInput)
+      .addSuccess(Campaign, { status: 201 })
+      .annotate(OpenApi.Summary, "Create a campaign")
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/campaigns")
+      .setUrlParams(PageParams)
+      .addSuccess(pageOf(Campaign))
+      .annotate(OpenApi.Summary, "List campaigns")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/campaigns/:id")
+      .setPath(CampaignPath)
+      .addSuccess(Campaign)
+      .annotate(OpenApi.Summary, "Get a campaign")
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/campaigns/:id")
+      .setPath(CampaignPath)
+      .setHeaders(IfMatchHeaders)
+      .setPayload(CampaignUpdate)
+      .addSuccess(Campaign)
+      .annotate(OpenApi.Summary, "Update a campaign")
+      .annotate(OpenApi.Description, "Needs If-Match (or `version` in the body); a stale version gets 412.")
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/campaigns/:id")
+      .setPath(CampaignPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .annotate(OpenApi.Summary, "Delete a campaign")
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1")
+  .annotate(OpenApi.Description, "Marketing campaigns.") {}

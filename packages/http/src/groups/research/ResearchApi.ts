@@ -1,0 +1,105 @@
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
+import { Duration, Schema } from "effect"
+import { NEEDS_MODEL } from "../../contract/descriptions.js"
+import { Authentication } from "../../contract/Security.js"
+import { Limit, pageOf, reportAllStrict } from "../../contract/schemas.js"
+
+/** The longest `?wait=` a request may hold a connection. */
+export const MAX_WAIT = Duration.seconds(60)
+
+const WAIT = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/
+
+/** `30s`, `500ms`, `1m` or plain seconds (`30`); undefined when malformed or longer than MAX_WAIT. */
+export const parseWait = (text: string): Duration.Duration | undefined => {
+  const match = WAIT.exec(text.trim())
+  if (match === null) return undefined
+  const amount = Number(match[1])
+  const unit = match[2] ?? "s"
+  const millis = unit === "ms" ? amount : unit === "m" ? amount * 60_000 : amount * 1_000
+  return millis <= Duration.toMillis(MAX_WAIT) ? Duration.millis(millis) : undefined
+}
+
+/**
+ * The request body. Types are checked here (400); kind-specific rules (which fields each kind needs, sizes,
+ * the lead) are checked by the use case so every problem comes back together as 422 naming the fields.
+ */
+export const ResearchInput = Schema.Struct({
+  kind: Schema.String.annotations({ description: "find_contacts, enrich_company or query" }),
+  leadId: Schema.optional(Schema.String).annotations({
+    description: "The lead (required for find_contacts and enrich_company)"
+  }),
+  query: Schema.optional(Schema.String).annotations({ description: "The question (kind query)" }),
+  instructions: Schema.optional(Schema.String).annotations({
+    description: 'find_contacts: guidance such as "engineering leadership"'
+  }),
+  limit: Schema.optional(Schema.Number).annotations({ description: "find_contacts: at most this many people (1-50)" }),
+  maxAttempts: Schema.optional(Schema.Number).annotations({ description: "Tries before the task fails (1-10)" })
+}).annotations(reportAllStrict)
+
+/** A task still queued or running when `?wait=` ran out: the same body, sent with 202. */
+export class ResearchTaskPending extends Schema.Class<ResearchTaskPending>("ResearchTaskPending")(
+  ResearchTask.fields
+) {}
+
+const WaitParam = Schema.String.pipe(
+  Schema.filter((text) => parseWait(text) !== undefined, {
+    message: () => "must be a duration of at most 60s, such as 30s, 500ms or 1m"
+  })
+)
+
+export const ResearchGetParams = Schema.Struct({
+  wait: Schema.optionalWith(WaitParam, { exact: true }).annotations({
+    description: "Wait up to this long for the task to finish: 200 when it has, else 202"
+  })
+}).annotations(reportAllStrict)
+
+export const ResearchListParams = Schema.Struct({
+  status: Schema.optionalWith(ResearchTaskStatus, { exact: true }),
+  limit: Schema.optionalWith(Limit, { exact: true }),
+  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+}).annotations(reportAllStrict)
+
+export const ResearchPage = pageOf(ResearchTask)
+
+const TaskPath = Schema.Struct({ id: ResearchTaskId })
+
+export class ResearchApi extends HttpApiGroup.make("research")
+  .add(
+    HttpApiEndpoint.post("submit", "/research")
+      .setPayload(ResearchInput)
+      .addSuccess(ResearchTask, { status: 202 })
+      .annotate(OpenApi.Summary, "Submit a research task")
+      .annotate(OpenApi.Description, `Queues a research task; a worker runs it. ${NEEDS_MODEL}`)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/research")
+      .setUrlParams(ResearchListParams)
+      .addSuccess(ResearchPage)
+      .annotate(OpenApi.Summary, "List research tasks")
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/research/:id")
+      .setPath(TaskPath)
+      .setUrlParams(ResearchGetParams)
+      .addSuccess(ResearchTask)
+      .addSuccess(ResearchTaskPending, { status: 202 })
+      .annotate(OpenApi.Summary, "Get a research task")
+      .annotate(
+        OpenApi.Description,
+        "With `?wait=`, holds the request until the task finishes (200) or the wait ends (202)."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("cancel", "/research/:id/cancel")
+      .setPath(TaskPath)
+      .addSuccess(ResearchTask)
+      .annotate(OpenApi.Summary, "Cancel a research task")
+      .annotate(OpenApi.Description, "Cancels a queued or running task; a finished task is returned unchanged.")
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1")
+  .annotate(
+    OpenApi.Description,
+    "Durable background research: find_contacts, enrich_company and free-text query tasks run by workers."
+  ) {}
