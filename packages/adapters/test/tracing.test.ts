@@ -84,7 +84,7 @@ const expectedSpans = (suffix: "Memory" | "Sql") => [
 
 describe("every repository method opens a span named after its adapter", () => {
   it.layer(pglitePersistence(), { timeout: 120_000 })("PGlite with the tracer off", (it) => {
-    // the hot methods skip their span there (spans.ts); what they answer must not change
+    // what the hot methods answer must not depend on whether the tracer is on
     it.effect("the hot methods answer as with the tracer on", () =>
       Effect.gen(function* () {
         const org = newId<OrganizationId>()

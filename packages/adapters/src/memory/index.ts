@@ -3,10 +3,12 @@ import { ActivityRepositoryMemory } from "./ActivityRepositoryMemory.js"
 import { ApiKeyRepositoryMemory } from "./ApiKeyRepositoryMemory.js"
 import { AuditLogMemory } from "./AuditLogMemory.js"
 import { CampaignRepositoryMemory } from "./CampaignRepositoryMemory.js"
+import { ContactImportWriterMemory } from "./ContactImportWriterMemory.js"
 import { ContactRepositoryMemory } from "./ContactRepositoryMemory.js"
 import { ConversationRepositoryMemory } from "./ConversationRepositoryMemory.js"
 import { DataSourceRepositoryMemory } from "./DataSourceRepositoryMemory.js"
 import { KnowledgeRepositoryMemory } from "./KnowledgeRepositoryMemory.js"
+import { LeadImportWriterMemory } from "./LeadImportWriterMemory.js"
 import { LeadRepositoryMemory } from "./LeadRepositoryMemory.js"
 import { MemoryStoreLive } from "./MemoryStore.js"
 import { OrganizationRepositoryMemory } from "./OrganizationRepositoryMemory.js"
@@ -20,11 +22,13 @@ export * from "./ActivityRepositoryMemory.js"
 export * from "./ApiKeyRepositoryMemory.js"
 export * from "./AuditLogMemory.js"
 export * from "./CampaignRepositoryMemory.js"
+export * from "./ContactImportWriterMemory.js"
 export * from "./ContactRepositoryMemory.js"
 export * from "./ConversationRepositoryMemory.js"
 export * from "./DataSourceRepositoryMemory.js"
 export * from "./IdempotencyStoreMemory.js"
 export * from "./KnowledgeRepositoryMemory.js"
+export * from "./LeadImportWriterMemory.js"
 export * from "./LeadRepositoryMemory.js"
 export { MemoryStore, MemoryStoreLive, type Tables } from "./MemoryStore.js"
 export * from "./OrganizationRepositoryMemory.js"
@@ -51,7 +55,9 @@ export const layerWithoutStore = Layer.mergeAll(
   CampaignRepositoryMemory,
   ProductRepositoryMemory,
   ConversationRepositoryMemory,
-  DataSourceRepositoryMemory
+  DataSourceRepositoryMemory,
+  LeadImportWriterMemory,
+  ContactImportWriterMemory
 )
 
 /** Every in-memory port on one fresh store; the store is exposed too, for tests that inspect it. */

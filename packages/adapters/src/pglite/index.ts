@@ -1,5 +1,5 @@
-export * as PgliteStore from "./Database.js"
-export { DataDirLocked, PgliteOpenFailed } from "./Database.js"
 export * as Persistence from "./Persistence.js"
 export * as PgliteClient from "./PgliteClient.js"
 export { PgliteDatabase } from "./PgliteClient.js"
+export * as PgliteStore from "./PgliteStore.js"
+export { DataDirLocked, PgliteOpenFailed } from "./PgliteStore.js"

@@ -1,7 +1,7 @@
 import type { Backends } from "@leadforge/domain"
 import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
 import type { TokenBucketOptions } from "../memory/RateLimitStoreMemory.js"
-import * as PgliteStore from "../pglite/Database.js"
+import * as PgliteStore from "../pglite/PgliteStore.js"
 
 /** Where the data lives: PostgreSQL from DATABASE_URL, else the embedded PGlite. */
 export type DatabaseChoice =

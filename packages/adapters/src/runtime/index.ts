@@ -4,7 +4,7 @@
  */
 
 /** The embedded database's open errors, which the runtime's persistence can fail with. */
-export { DataDirLocked, PgliteOpenFailed } from "../pglite/Database.js"
+export { DataDirLocked, PgliteOpenFailed } from "../pglite/PgliteStore.js"
 export {
   type MigrationState,
   migrateToHead,

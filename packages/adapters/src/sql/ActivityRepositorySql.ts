@@ -5,21 +5,29 @@ import { Effect, Layer, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { fromRow } from "./rows.js"
 
+const ActivityRow = fromRow(Activity)
+
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
-  const insert = Effect.fn("ActivityRepositorySql.insert")(function* (activity: Activity) {
-    yield* sql`INSERT INTO activities ${sql.insert(Schema.encodeSync(Activity)(activity))}`
-    return activity
-  }, orUnavailable)
+  const insertQuery = SqlSchema.void({
+    Request: Activity,
+    execute: (row) => sql`INSERT INTO activities ${sql.insert(row)}`
+  })
 
   const listByLeadQuery = SqlSchema.findAll({
     Request: Schema.Struct({ organizationId: OrganizationId, leadId: LeadId }),
-    Result: fromRow(Activity),
+    Result: ActivityRow,
     execute: ({ leadId, organizationId }) =>
       sql`SELECT * FROM activities WHERE organization_id = ${organizationId} AND lead_id = ${leadId}
           ORDER BY occurred_at DESC, id`
   })
+
+  const insert = Effect.fn("ActivityRepositorySql.insert")(
+    (activity: Activity) => Effect.as(insertQuery(activity), activity),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
   const listByLead = Effect.fn("ActivityRepositorySql.listByLead")(
     (organizationId: OrganizationId, leadId: LeadId) => listByLeadQuery({ organizationId, leadId }),

@@ -19,7 +19,7 @@ const SequenceCursor = Schema.Struct({ n: Schema.Int })
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
-  const head = SqlSchema.findOne({
+  const headQuery = SqlSchema.findOne({
     Request: Schema.Struct({ organizationId: OrganizationId, sequence: Schema.Int }),
     Result: AuditRow,
     execute: ({ organizationId, sequence }) =>
@@ -40,7 +40,7 @@ export const make = Effect.gen(function* () {
             SELECT sequence FROM audit_heads WHERE organization_id = ${draft.organizationId} FOR UPDATE`
           const sequence = locked[0]?.sequence ?? 0
           const previous =
-            sequence === 0 ? Option.none() : yield* head({ organizationId: draft.organizationId, sequence })
+            sequence === 0 ? Option.none() : yield* headQuery({ organizationId: draft.organizationId, sequence })
           const event = chainAuditEvent(Option.getOrNull(previous), draft)
           const encoded = Schema.encodeSync(AuditEvent)(event)
           yield* sql`INSERT INTO audit_events ${sql.insert({
@@ -56,25 +56,46 @@ export const make = Effect.gen(function* () {
     orUnavailable
   )
 
-  const decodeRows = Schema.decodeUnknown(Schema.Array(AuditRow))
+  const pageQuery = SqlSchema.findAll({
+    Request: Schema.Struct({
+      organizationId: OrganizationId,
+      entityType: Schema.UndefinedOr(Schema.String),
+      entityId: Schema.UndefinedOr(Schema.String),
+      from: Schema.UndefinedOr(Schema.Date),
+      to: Schema.UndefinedOr(Schema.Date),
+      after: Schema.UndefinedOr(Schema.Int),
+      limit: Schema.Int
+    }),
+    Result: AuditRow,
+    execute: (query) => {
+      const filters: Array<Statement.Fragment> = [sql`organization_id = ${query.organizationId}`]
+      if (query.entityType !== undefined) filters.push(sql`entity_type = ${query.entityType}`)
+      if (query.entityId !== undefined) filters.push(sql`entity_id = ${query.entityId}`)
+      if (query.from !== undefined) filters.push(sql`at >= ${query.from}`)
+      if (query.to !== undefined) filters.push(sql`at < ${query.to}`)
+      if (query.after !== undefined) filters.push(sql`sequence > ${query.after}`)
+      return sql`SELECT * FROM audit_events WHERE ${sql.and(filters)} ORDER BY sequence LIMIT ${query.limit}`
+    }
+  })
 
   const list = Effect.fn("AuditLogSql.list")(
     function* (organizationId: OrganizationId, query: AuditQuery) {
       const limit = clampLimit(query.limit)
-      const filters: Array<Statement.Fragment> = [sql`organization_id = ${organizationId}`]
-      if (query.entityType !== undefined) filters.push(sql`entity_type = ${query.entityType}`)
-      if (query.entityId !== undefined) filters.push(sql`entity_id = ${query.entityId}`)
-      if (query.from !== undefined) filters.push(sql`at >= ${query.from.toISOString()}`)
-      if (query.to !== undefined) filters.push(sql`at < ${query.to.toISOString()}`)
       const after = yield* decodeCursor(SequenceCursor, query.cursor)
-      if (after !== undefined) filters.push(sql`sequence > ${after.n}`)
-      const rows = yield* sql`SELECT * FROM audit_events WHERE ${sql.and(filters)} ORDER BY sequence LIMIT ${limit + 1}`
-      const events = yield* decodeRows(rows)
-      const items = events.slice(0, limit)
+      const page = yield* pageQuery({
+        organizationId,
+        entityType: query.entityType,
+        entityId: query.entityId,
+        from: query.from,
+        to: query.to,
+        after: after?.n,
+        limit: limit + 1
+      })
+      const items = page.slice(0, limit)
       const last = items.at(-1)
       return {
         items,
-        nextCursor: events.length > limit && last !== undefined ? encodeCursor({ n: last.sequence }) : null
+        nextCursor: page.length > limit && last !== undefined ? encodeCursor({ n: last.sequence }) : null
       }
     },
     Effect.catchTag("ParseError", Effect.die),

@@ -5,40 +5,50 @@ import { Effect, Layer, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { fromRow, json } from "./rows.js"
 
-export const DataSourceRepositorySql = Layer.effect(
-  DataSourceRepository,
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const Row = fromRow(DataSource)
-    const findByIdQuery = SqlSchema.findOne({
-      Request: Schema.Struct({ organizationId: OrganizationId, id: DataSourceId }),
-      Result: Row,
-      execute: ({ id, organizationId }) =>
-        sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND id = ${id}`
-    })
-    const listQuery = SqlSchema.findAll({
-      Request: Schema.Struct({ organizationId: OrganizationId, leadId: LeadId }),
-      Result: Row,
-      execute: ({ leadId, organizationId }) =>
-        sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND lead_id = ${leadId}
-            ORDER BY created_at DESC, id`
-    })
-    return DataSourceRepository.of({
-      insert: Effect.fn("DataSourceRepositorySql.insert")(function* (source: DataSource) {
-        const encoded = Schema.encodeSync(DataSource)(source)
-        yield* sql`INSERT INTO data_sources ${sql.insert({ ...encoded, rawPayload: json(encoded.rawPayload) })}`
-        return source
-      }, orUnavailable),
-      findById: Effect.fn("DataSourceRepositorySql.findById")(
-        (organizationId: OrganizationId, id: DataSourceId) => findByIdQuery({ organizationId, id }),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      ),
-      listByLead: Effect.fn("DataSourceRepositorySql.listByLead")(
-        (organizationId: OrganizationId, leadId: LeadId) => listQuery({ organizationId, leadId }),
-        Effect.catchTag("ParseError", Effect.die),
-        orUnavailable
-      )
-    })
+const DataSourceRow = fromRow(DataSource)
+
+export const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const insertQuery = SqlSchema.void({
+    Request: DataSource,
+    execute: (row) => sql`INSERT INTO data_sources ${sql.insert({ ...row, rawPayload: json(row.rawPayload) })}`
   })
-)
+
+  const findByIdQuery = SqlSchema.findOne({
+    Request: Schema.Struct({ organizationId: OrganizationId, id: DataSourceId }),
+    Result: DataSourceRow,
+    execute: ({ id, organizationId }) =>
+      sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND id = ${id}`
+  })
+
+  const listByLeadQuery = SqlSchema.findAll({
+    Request: Schema.Struct({ organizationId: OrganizationId, leadId: LeadId }),
+    Result: DataSourceRow,
+    execute: ({ leadId, organizationId }) =>
+      sql`SELECT * FROM data_sources WHERE organization_id = ${organizationId} AND lead_id = ${leadId}
+          ORDER BY created_at DESC, id`
+  })
+
+  const insert = Effect.fn("DataSourceRepositorySql.insert")(
+    (source: DataSource) => Effect.as(insertQuery(source), source),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  const findById = Effect.fn("DataSourceRepositorySql.findById")(
+    (organizationId: OrganizationId, id: DataSourceId) => findByIdQuery({ organizationId, id }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  const listByLead = Effect.fn("DataSourceRepositorySql.listByLead")(
+    (organizationId: OrganizationId, leadId: LeadId) => listByLeadQuery({ organizationId, leadId }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  return DataSourceRepository.of({ insert, findById, listByLead })
+})
+
+export const DataSourceRepositorySql = Layer.effect(DataSourceRepository, make)

@@ -1,60 +1,30 @@
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as SqlSchema from "@effect/sql/SqlSchema"
 import {
   KnowledgeDoc,
-  type KnowledgeDocId,
+  KnowledgeDocId,
   KnowledgeRepository,
+  OrganizationId,
   type TextHit,
   VectorChunk,
-  type VectorChunkId
+  VectorChunkId
 } from "@leadforge/domain"
-import { Effect, Layer, Option, Schema } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { vectorBackend } from "./migrations.js"
-import { json } from "./rows.js"
+import { fromRow, json } from "./rows.js"
 
-interface DocRow {
-  readonly id: string
-  readonly organizationId: string
-  readonly title: string
-  readonly contentType: string
-  readonly text: string
-  readonly sourceUrl: string | null
-  readonly leadId: string | null
-  readonly contentHash: string
-  readonly data: unknown
-  readonly createdAt: Date | string
-}
+/** The columns a document is read from; `data` holds what has no column of its own (`updatedAt`). */
+const DOC_SELECT_LIST =
+  "id, organization_id, title, content_type, text, source_url, lead_id, content_hash, data, created_at"
 
-interface ChunkRow {
-  readonly id: string
-  readonly organizationId: string
-  readonly documentId: string
-  readonly ordinal: number
-  readonly text: string
-  readonly embedding: string
-}
+/** The columns a chunk is read from; the embedding as text, whichever type stores it. */
+const CHUNK_SELECT_LIST = "id, organization_id, document_id, ordinal, text, embedding::text AS embedding"
 
-const decodeDoc = Schema.decodeUnknownSync(KnowledgeDoc)
-const decodeChunk = Schema.decodeUnknownSync(VectorChunk)
-
-const iso = (value: Date | string): string =>
-  value instanceof Date ? value.toISOString() : new Date(value).toISOString()
-
-const toDoc = (row: DocRow): KnowledgeDoc => {
-  const data = (typeof row.data === "string" ? JSON.parse(row.data) : (row.data ?? {})) as { updatedAt?: string }
-  return decodeDoc({
-    id: row.id,
-    organizationId: row.organizationId,
-    title: row.title,
-    contentType: row.contentType,
-    text: row.text,
-    sourceUrl: row.sourceUrl,
-    leadId: row.leadId,
-    contentHash: row.contentHash,
-    createdAt: iso(row.createdAt),
-    updatedAt: data.updatedAt ?? iso(row.createdAt)
-  })
-}
+const DocRow = fromRow(KnowledgeDoc, ({ data, ...columns }) => {
+  const stored = (typeof data === "string" ? JSON.parse(data) : (data ?? {})) as { readonly updatedAt?: string }
+  return { ...columns, updatedAt: stored.updatedAt ?? columns.createdAt }
+})
 
 /** `[1,2]` (pgvector) or `{1,2}` (real[]) text to numbers. */
 const parseEmbedding = (text: string): Array<number> => {
@@ -62,18 +32,13 @@ const parseEmbedding = (text: string): Array<number> => {
   return inner === "" ? [] : inner.split(",").map(Number)
 }
 
-const toChunk = (row: ChunkRow): VectorChunk =>
-  decodeChunk({
-    id: row.id,
-    organizationId: row.organizationId,
-    documentId: row.documentId,
-    ordinal: row.ordinal,
-    text: row.text,
-    embedding: parseEmbedding(row.embedding)
-  })
+const ChunkRow = fromRow(VectorChunk, (row) => ({ ...row, embedding: parseEmbedding(String(row.embedding)) }))
 
-const DOC_COLUMNS =
-  "id, organization_id, title, content_type, text, source_url, lead_id, content_hash, data, created_at"
+const HitRow = Schema.Struct({
+  id: VectorChunkId,
+  doc: KnowledgeDocId,
+  score: Schema.Union(Schema.Number, Schema.NumberFromString)
+})
 
 /**
  * Knowledge documents and chunks on SqlClient. Chunk embeddings are stored as pgvector `vector` or `real[]`,
@@ -85,7 +50,71 @@ export const make = Effect.gen(function* () {
   const backend = yield* vectorBackend.pipe(Effect.orDie)
   const [open, close, cast] = backend === "pgvector" ? ["[", "]", "vector"] : ["{", "}", "real[]"]
   const embeddingText = (v: ReadonlyArray<number>) => `${open}${v.join(",")}${close}`
-  const docColumns = sql.literal(DOC_COLUMNS)
+  const docs = sql.literal(DOC_SELECT_LIST)
+  const chunkColumns = sql.literal(CHUNK_SELECT_LIST)
+
+  const findByIdQuery = SqlSchema.findOne({
+    Request: Schema.Struct({ organizationId: OrganizationId, id: KnowledgeDocId }),
+    Result: DocRow,
+    execute: ({ id, organizationId }) =>
+      sql`SELECT ${docs} FROM knowledge_docs WHERE organization_id = ${organizationId} AND id = ${id}`
+  })
+
+  const findByContentHashQuery = SqlSchema.findOne({
+    Request: Schema.Struct({ organizationId: OrganizationId, contentHash: Schema.String }),
+    Result: DocRow,
+    execute: ({ contentHash, organizationId }) =>
+      sql`SELECT ${docs} FROM knowledge_docs WHERE organization_id = ${organizationId} AND content_hash = ${contentHash}`
+  })
+
+  const listQuery = SqlSchema.findAll({
+    Request: OrganizationId,
+    Result: DocRow,
+    execute: (organizationId) =>
+      sql`SELECT ${docs} FROM knowledge_docs WHERE organization_id = ${organizationId} ORDER BY created_at DESC, id`
+  })
+
+  const chunksQuery = SqlSchema.findAll({
+    Request: Schema.Struct({ organizationId: OrganizationId, id: KnowledgeDocId }),
+    Result: ChunkRow,
+    execute: ({ id, organizationId }) => sql`
+      SELECT ${chunkColumns} FROM knowledge_chunks
+      WHERE organization_id = ${organizationId} AND document_id = ${id} ORDER BY ordinal`
+  })
+
+  const findChunksQuery = SqlSchema.findAll({
+    Request: Schema.Struct({ organizationId: OrganizationId, ids: Schema.Array(Schema.String) }),
+    Result: ChunkRow,
+    execute: ({ ids, organizationId }) => sql`
+      SELECT ${chunkColumns} FROM knowledge_chunks
+      WHERE organization_id = ${organizationId} AND id = ANY(${ids}::uuid[])`
+  })
+
+  const searchTextQuery = SqlSchema.findAll({
+    Request: Schema.Struct({
+      organizationId: OrganizationId,
+      query: Schema.String,
+      limit: Schema.Int,
+      documentId: Schema.UndefinedOr(Schema.String),
+      leadId: Schema.UndefinedOr(Schema.String)
+    }),
+    Result: HitRow,
+    execute: ({ documentId, leadId, limit, organizationId, query }) => {
+      const conditions = [
+        sql`c.organization_id = ${organizationId}`,
+        sql`c.search_tsv @@ q.query`,
+        ...(documentId === undefined ? [] : [sql`c.document_id = ${documentId}`]),
+        ...(leadId === undefined ? [] : [sql`d.lead_id = ${leadId}`])
+      ]
+      return sql`
+        SELECT c.id, c.document_id AS doc, ts_rank(c.search_tsv, q.query, 1) AS score
+        FROM (SELECT replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery AS query) AS q,
+          knowledge_chunks c JOIN knowledge_docs d ON d.id = c.document_id
+        WHERE ${sql.and(conditions)}
+        ORDER BY score DESC, c.id
+        LIMIT ${limit}`
+    }
+  })
 
   const save = Effect.fn("KnowledgeRepositorySql.save")(function* (
     doc: KnowledgeDoc,
@@ -119,82 +148,63 @@ export const make = Effect.gen(function* () {
     return doc
   }, orUnavailable)
 
-  const findOne = (rows: ReadonlyArray<DocRow>) => Option.map(Option.fromNullable(rows[0]), toDoc)
+  const findById = Effect.fn("KnowledgeRepositorySql.findById")(
+    (organizationId: OrganizationId, id: KnowledgeDocId) => findByIdQuery({ organizationId, id }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const findById = Effect.fn("KnowledgeRepositorySql.findById")(function* (organizationId: string, id: KnowledgeDocId) {
-    return findOne(
-      yield* sql<DocRow>`
-      SELECT ${docColumns} FROM knowledge_docs WHERE organization_id = ${organizationId} AND id = ${id}`
-    )
-  }, orUnavailable)
+  const findByContentHash = Effect.fn("KnowledgeRepositorySql.findByContentHash")(
+    (organizationId: OrganizationId, contentHash: string) => findByContentHashQuery({ organizationId, contentHash }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const findByContentHash = Effect.fn("KnowledgeRepositorySql.findByContentHash")(function* (
-    organizationId: string,
-    contentHash: string
-  ) {
-    return findOne(
-      yield* sql<DocRow>`
-      SELECT ${docColumns} FROM knowledge_docs WHERE organization_id = ${organizationId} AND content_hash = ${contentHash}`
-    )
-  }, orUnavailable)
+  const list = Effect.fn("KnowledgeRepositorySql.list")(
+    (organizationId: OrganizationId) => listQuery(organizationId),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const list = Effect.fn("KnowledgeRepositorySql.list")(function* (organizationId: string) {
-    const rows = yield* sql<DocRow>`
-      SELECT ${docColumns} FROM knowledge_docs WHERE organization_id = ${organizationId}
-      ORDER BY created_at DESC, id`
-    return rows.map(toDoc)
-  }, orUnavailable)
+  const chunks = Effect.fn("KnowledgeRepositorySql.chunks")(
+    (organizationId: OrganizationId, id: KnowledgeDocId) => chunksQuery({ organizationId, id }),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const chunkColumns = sql.literal("id, organization_id, document_id, ordinal, text, embedding::text AS embedding")
+  const findChunks = Effect.fn("KnowledgeRepositorySql.findChunks")(
+    (organizationId: OrganizationId, ids: ReadonlyArray<VectorChunkId>) => {
+      // ids that are no uuid match nothing (the cast would fail the statement)
+      const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id))
+      return valid.length === 0 ? Effect.succeed([]) : findChunksQuery({ organizationId, ids: valid })
+    },
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const chunks = Effect.fn("KnowledgeRepositorySql.chunks")(function* (organizationId: string, id: KnowledgeDocId) {
-    const rows = yield* sql<ChunkRow>`
-      SELECT ${chunkColumns} FROM knowledge_chunks
-      WHERE organization_id = ${organizationId} AND document_id = ${id} ORDER BY ordinal`
-    return rows.map(toChunk)
-  }, orUnavailable)
-
-  const findChunks = Effect.fn("KnowledgeRepositorySql.findChunks")(function* (
-    organizationId: string,
-    ids: ReadonlyArray<VectorChunkId>
-  ) {
-    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id))
-    if (valid.length === 0) return []
-    const rows = yield* sql<ChunkRow>`
-      SELECT ${chunkColumns} FROM knowledge_chunks
-      WHERE organization_id = ${organizationId} AND id = ANY(${valid}::uuid[])`
-    return rows.map(toChunk)
-  }, orUnavailable)
-
-  const searchText = Effect.fn("KnowledgeRepositorySql.searchText")(function* (
-    organizationId: string,
-    query: string,
-    options: { readonly limit: number; readonly documentId?: string; readonly leadId?: string }
-  ) {
-    const conditions = [
-      sql`c.organization_id = ${organizationId}`,
-      sql`c.search_tsv @@ q.query`,
-      ...(options.documentId === undefined ? [] : [sql`c.document_id = ${options.documentId}`]),
-      ...(options.leadId === undefined ? [] : [sql`d.lead_id = ${options.leadId}`])
-    ]
-    const rows = yield* sql<{ readonly id: string; readonly doc: string; readonly score: number }>`
-      SELECT c.id, c.document_id AS doc, ts_rank(c.search_tsv, q.query, 1) AS score
-      FROM (SELECT replace(plainto_tsquery('english', ${query})::text, ' & ', ' | ')::tsquery AS query) AS q,
-        knowledge_chunks c JOIN knowledge_docs d ON d.id = c.document_id
-      WHERE ${sql.and(conditions)}
-      ORDER BY score DESC, c.id
-      LIMIT ${Math.max(0, Math.floor(options.limit))}`
-    return rows.map(
-      (r, i): TextHit => ({
-        chunkId: r.id as VectorChunkId,
-        documentId: r.doc as KnowledgeDocId,
-        rank: i + 1,
-        score: Number(r.score)
+  const searchText = Effect.fn("KnowledgeRepositorySql.searchText")(
+    function* (
+      organizationId: OrganizationId,
+      query: string,
+      options: { readonly limit: number; readonly documentId?: string; readonly leadId?: string }
+    ) {
+      const rows = yield* searchTextQuery({
+        organizationId,
+        query,
+        limit: Math.max(0, Math.floor(options.limit)),
+        documentId: options.documentId,
+        leadId: options.leadId
       })
-    )
-  }, orUnavailable)
+      return rows.map((row, i): TextHit => ({ chunkId: row.id, documentId: row.doc, rank: i + 1, score: row.score }))
+    },
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
 
-  const remove = Effect.fn("KnowledgeRepositorySql.delete")(function* (organizationId: string, id: KnowledgeDocId) {
+  const remove = Effect.fn("KnowledgeRepositorySql.delete")(function* (
+    organizationId: OrganizationId,
+    id: KnowledgeDocId
+  ) {
     const rows = yield* sql`
       DELETE FROM knowledge_docs WHERE organization_id = ${organizationId} AND id = ${id} RETURNING id`
     return rows.length > 0

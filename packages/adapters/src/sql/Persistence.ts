@@ -1,7 +1,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { type ConfigError, Effect, Layer } from "effect"
-import type { DataDirLocked, PgliteOpenFailed } from "../pglite/Database.js"
+import type { DataDirLocked, PgliteOpenFailed } from "../pglite/PgliteStore.js"
 import { ActivityRepositorySql } from "./ActivityRepositorySql.js"
 import { ApiKeyRepositorySql } from "./ApiKeyRepositorySql.js"
 import { AuditLogSql } from "./AuditLogSql.js"

@@ -1,5 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import { EntityNotFound, type ListQuery, type OrganizationId, UniqueConflict, VersionConflict } from "@leadforge/domain"
+import * as SqlSchema from "@effect/sql/SqlSchema"
+import { EntityNotFound, type ListQuery, OrganizationId, UniqueConflict, VersionConflict } from "@leadforge/domain"
 import { Effect, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
@@ -14,22 +15,30 @@ interface Versioned {
 }
 
 const CreatedCursor = Schema.Struct({ c: CursorTimestamp, id: CursorId })
+const IdRow = Schema.Struct({ id: Schema.String })
+const VersionRow = Schema.Struct({ version: Schema.Number })
+const ById = Schema.Struct({ organizationId: OrganizationId, id: Schema.String })
 
 /**
  * A versioned, organization-scoped repository whose rows keep the whole encoded entity in `data` (jsonb) next to
- * the columns that are indexed. `table` and `entity` are constants of this module, never user input.
+ * the columns that are indexed. `table` is a constant of the calling module, never user input; `adapter` names the
+ * spans (`${adapter}.insert`, …).
  */
-export const makeCrud = <A extends Versioned, I>(
-  table: "campaigns" | "products",
-  entity: string,
-  schema: Schema.Schema<A, I>,
-  extraColumns: (a: A) => Record<string, unknown>
-) =>
+export const makeCrud = <A extends Versioned, I>(options: {
+  readonly adapter: "CampaignRepositorySql" | "ProductRepositorySql"
+  readonly table: "campaigns" | "products"
+  readonly entity: string
+  readonly schema: Schema.Schema<A, I>
+  readonly extraColumns: (a: A) => Record<string, unknown>
+}) =>
   Effect.gen(function* () {
+    const { adapter, entity, extraColumns, schema } = options
     const sql = yield* SqlClient.SqlClient
-    const decode = Schema.decodeUnknown(schema)
+    const table = sql(options.table)
     const encode = Schema.encodeSync(schema)
-    const span = (method: string) => `${entity === "campaign" ? "Campaign" : "Product"}RepositorySql.${method}`
+    /** The row decoder: the entity is its `data` column. */
+    const DataRow = Schema.pluck(Schema.Struct({ data: schema }), "data")
+
     const columns = (a: A) => ({
       id: a.id,
       organizationId: a.organizationId,
@@ -40,75 +49,110 @@ export const makeCrud = <A extends Versioned, I>(
       version: a.version,
       ...extraColumns(a)
     })
+
+    /** Another row of the organization with `a`'s name, ignoring case. */
+    const sameNameQuery = SqlSchema.findOne({
+      Request: Schema.Struct({ organizationId: OrganizationId, id: Schema.String, name: Schema.String }),
+      Result: IdRow,
+      execute: ({ id, name, organizationId }) => sql`
+        SELECT id FROM ${table} WHERE organization_id = ${organizationId} AND lower(name) = lower(${name})
+          AND id <> ${id} LIMIT 1`
+    })
     const sameName = (a: A) =>
-      sql<{ readonly id: string }>`
-        SELECT id FROM ${sql(table)} WHERE organization_id = ${a.organizationId} AND lower(name) = lower(${a.name})
-          AND id <> ${a.id} LIMIT 1`.pipe(
-        Effect.map((rows) =>
-          Option.map(
-            Option.fromNullable(rows[0]),
-            (r) => new UniqueConflict({ entity, field: "name", existingId: r.id })
-          )
-        )
+      Effect.map(
+        sameNameQuery({ organizationId: a.organizationId, id: a.id, name: a.name }),
+        Option.map((row) => new UniqueConflict({ entity, field: "name", existingId: row.id }))
       )
-    const decodeRow = (rows: ReadonlyArray<{ readonly data: unknown }>) =>
-      Effect.forEach(rows, (row) => decode(row.data)).pipe(Effect.orDie)
 
-    const insert = Effect.fn(span("insert"))(function* (a: A) {
-      const rows = yield* sql`INSERT INTO ${sql(table)} ${sql.insert(columns(a))} ON CONFLICT DO NOTHING RETURNING id`
-      if (rows.length === 1) return a
-      const conflict = yield* sameName(a)
-      return yield* Option.getOrElse(conflict, () => new UniqueConflict({ entity, field: "id", existingId: a.id }))
-    }, orUnavailable)
+    const versionQuery = SqlSchema.findOne({
+      Request: ById,
+      Result: VersionRow,
+      execute: ({ id, organizationId }) =>
+        sql`SELECT version FROM ${table} WHERE organization_id = ${organizationId} AND id = ${id}`
+    })
 
-    const update = Effect.fn(span("update"))(function* (a: A) {
-      const conflict = yield* sameName(a)
-      if (Option.isSome(conflict)) return yield* conflict.value
-      const { id: _id, organizationId: _org, createdAt: _created, ...changes } = columns(a)
-      const rows = yield* sql`
-        UPDATE ${sql(table)} SET ${sql.update(changes)}
-        WHERE organization_id = ${a.organizationId} AND id = ${a.id} AND version = ${a.version - 1} RETURNING id`
-      if (rows.length === 1) return a
-      const current = yield* sql<{ readonly version: number }>`
-        SELECT version FROM ${sql(table)} WHERE organization_id = ${a.organizationId} AND id = ${a.id}`
-      if (current[0] === undefined) return yield* new EntityNotFound({ entity, id: a.id })
-      return yield* new VersionConflict({
-        entity,
-        id: a.id,
-        expectedVersion: a.version - 1,
-        actualVersion: current[0].version
-      })
-    }, orUnavailable)
+    const findByIdQuery = SqlSchema.findOne({
+      Request: ById,
+      Result: DataRow,
+      execute: ({ id, organizationId }) =>
+        sql`SELECT data FROM ${table} WHERE organization_id = ${organizationId} AND id = ${id}`
+    })
 
-    const findById = Effect.fn(span("findById"))(function* (organizationId: OrganizationId, id: string) {
-      const rows = yield* sql<{ readonly data: unknown }>`
-        SELECT data FROM ${sql(table)} WHERE organization_id = ${organizationId} AND id = ${id}`
-      return Option.fromNullable((yield* decodeRow(rows))[0])
-    }, orUnavailable)
-
-    const list = Effect.fn(span("list"))(function* (organizationId: OrganizationId, query: ListQuery) {
-      const limit = clampLimit(query.limit)
-      const after = yield* decodeCursor(CreatedCursor, query.cursor)
-      const rows = yield* sql<{ readonly data: unknown }>`
-        SELECT data FROM ${sql(table)}
+    const pageQuery = SqlSchema.findAll({
+      Request: Schema.Struct({
+        organizationId: OrganizationId,
+        after: Schema.UndefinedOr(CreatedCursor),
+        limit: Schema.Int
+      }),
+      Result: DataRow,
+      execute: ({ after, limit, organizationId }) => sql`
+        SELECT data FROM ${table}
         WHERE organization_id = ${organizationId}
           AND ${after === undefined ? sql.literal("TRUE") : sql`(created_at < ${after.c} OR (created_at = ${after.c} AND id > ${after.id}))`}
-        ORDER BY created_at DESC, id LIMIT ${limit + 1}`
-      const all = yield* decodeRow(rows)
-      const items = all.slice(0, limit)
-      const last = items.at(-1)
-      return {
-        items,
-        nextCursor:
-          all.length > limit && last !== undefined
-            ? encodeCursor({ c: last.createdAt.toISOString(), id: last.id })
-            : null
-      }
-    }, orUnavailable)
+        ORDER BY created_at DESC, id LIMIT ${limit}`
+    })
 
-    const remove = Effect.fn(span("delete"))(function* (organizationId: OrganizationId, id: string) {
+    const insert = Effect.fn(`${adapter}.insert`)(
+      function* (a: A) {
+        const rows = yield* sql`INSERT INTO ${table} ${sql.insert(columns(a))} ON CONFLICT DO NOTHING RETURNING id`
+        if (rows.length === 1) return a
+        const conflict = yield* sameName(a)
+        return yield* Option.getOrElse(conflict, () => new UniqueConflict({ entity, field: "id", existingId: a.id }))
+      },
+      Effect.catchTag("ParseError", Effect.die),
+      orUnavailable
+    )
+
+    const update = Effect.fn(`${adapter}.update`)(
+      function* (a: A) {
+        const conflict = yield* sameName(a)
+        if (Option.isSome(conflict)) return yield* conflict.value
+        const { id: _id, organizationId: _org, createdAt: _created, ...changes } = columns(a)
+        const rows = yield* sql`
+          UPDATE ${table} SET ${sql.update(changes)}
+          WHERE organization_id = ${a.organizationId} AND id = ${a.id} AND version = ${a.version - 1} RETURNING id`
+        if (rows.length === 1) return a
+        const current = yield* versionQuery({ organizationId: a.organizationId, id: a.id })
+        if (Option.isNone(current)) return yield* new EntityNotFound({ entity, id: a.id })
+        return yield* new VersionConflict({
+          entity,
+          id: a.id,
+          expectedVersion: a.version - 1,
+          actualVersion: current.value.version
+        })
+      },
+      Effect.catchTag("ParseError", Effect.die),
+      orUnavailable
+    )
+
+    const findById = Effect.fn(`${adapter}.findById`)(
+      (organizationId: OrganizationId, id: string) => findByIdQuery({ organizationId, id }),
+      Effect.catchTag("ParseError", Effect.die),
+      orUnavailable
+    )
+
+    const list = Effect.fn(`${adapter}.list`)(
+      function* (organizationId: OrganizationId, query: ListQuery) {
+        const limit = clampLimit(query.limit)
+        const after = yield* decodeCursor(CreatedCursor, query.cursor)
+        const page = yield* pageQuery({ organizationId, after, limit: limit + 1 })
+        const items = page.slice(0, limit)
+        const last = items.at(-1)
+        return {
+          items,
+          nextCursor:
+            page.length > limit && last !== undefined
+              ? encodeCursor({ c: last.createdAt.toISOString(), id: last.id })
+              : null
+        }
+      },
+      Effect.catchTag("ParseError", Effect.die),
+      orUnavailable
+    )
+
+    const remove = Effect.fn(`${adapter}.delete`)(function* (organizationId: OrganizationId, id: string) {
       const rows =
-        yield* sql`DELETE FROM ${sql(table)} WHERE organization_id = ${organizationId} AND id = ${id} RETURNING id`
+        yield* sql`DELETE FROM ${table} WHERE organization_id = ${organizationId} AND id = ${id} RETURNING id`
       if (rows.length === 0) return yield* new EntityNotFound({ entity, id })
     }, orUnavailable)
 

@@ -3,23 +3,35 @@ import { Effect, Either, Schema } from "effect"
 import { invalidCursor } from "../shared/cursor.js"
 
 /** Drivers hand back timestamptz as Date and jsonb as objects; domain schemas decode from ISO strings. */
-const Row = Schema.transform(Schema.Object, Schema.Object, {
-  strict: true,
-  decode: (row) => {
-    // a shallow copy keeps the driver row's shape; only the Date columns are rewritten
-    const out: Record<string, unknown> = { ...row }
-    for (const key in out) {
-      const value = out[key]
-      if (value instanceof Date) out[key] = value.toISOString()
-    }
-    return out
-  },
-  encode: (row) => row
-})
+const Row = (reshape?: (row: Record<string, unknown>) => Record<string, unknown>) =>
+  Schema.transform(Schema.Object, Schema.Object, {
+    strict: true,
+    decode: (row) => {
+      // a shallow copy keeps the driver row's shape; only the Date columns are rewritten
+      const out: Record<string, unknown> = { ...row }
+      for (const key in out) {
+        const value = out[key]
+        if (value instanceof Date) out[key] = value.toISOString()
+      }
+      return reshape === undefined ? out : reshape(out)
+    },
+    encode: (row) => row
+  })
 
-/** A Result schema for SqlSchema: a database row (camelCase keys) decoded into the domain entity. */
-export const fromRow = <A, I, R>(entity: Schema.Schema<A, I, R>): Schema.Schema<A, object, R> =>
-  Schema.compose(Row, entity as unknown as Schema.Schema<A, object, R>, { strict: false })
+const plainRow = Row()
+
+/**
+ * A Result schema for SqlSchema: a database row (camelCase keys) decoded into the domain entity. `reshape` maps a
+ * row whose columns differ from the entity's fields (a jsonb column holding some of them, say) to the entity's
+ * encoded shape first.
+ */
+export const fromRow = <A, I, R>(
+  entity: Schema.Schema<A, I, R>,
+  reshape?: (row: Record<string, unknown>) => Record<string, unknown>
+): Schema.Schema<A, object, R> =>
+  Schema.compose(reshape === undefined ? plainRow : Row(reshape), entity as unknown as Schema.Schema<A, object, R>, {
+    strict: false
+  })
 
 /** jsonb parameters go over the wire as JSON text on both drivers. */
 export const json = (value: unknown): string | null =>
