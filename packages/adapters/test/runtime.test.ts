@@ -80,7 +80,10 @@ describe("runtime: backends chosen from the environment", () => {
         REDIS_KEY_PREFIX: "",
         RATE_LIMIT_BURST: "",
         RATE_LIMIT_PER_SECOND: "",
-        ENVIRONMENT: ""
+        ENVIRONMENT: "",
+        BODY_LIMIT_BYTES: "",
+        CORS_ORIGINS: "",
+        API_KEY_CACHE_SECONDS: ""
       }
       expect(yield* Runtime.readSettings.pipe(withEnv(empty))).toEqual(yield* Runtime.readSettings.pipe(withEnv({})))
       // blank (spaces) is empty too for the choices
@@ -89,6 +92,36 @@ describe("runtime: backends chosen from the environment", () => {
         llm: "none",
         vectors: "pgvector"
       })
+    })
+  )
+
+  it.effect("the HTTP edge settings: defaults, a list of origins, 0 turns the key cache off", () =>
+    Effect.gen(function* () {
+      expect((yield* Runtime.readSettings.pipe(withEnv({}))).http).toEqual({
+        bodyLimitBytes: 1024 * 1024,
+        corsOrigins: [],
+        apiKeyCacheSeconds: 5
+      })
+      const set = yield* Runtime.readSettings.pipe(
+        withEnv({
+          BODY_LIMIT_BYTES: "2048",
+          CORS_ORIGINS: "https://a.example, https://b.example,",
+          API_KEY_CACHE_SECONDS: "0"
+        })
+      )
+      expect(set.http).toEqual({
+        bodyLimitBytes: 2048,
+        corsOrigins: ["https://a.example", "https://b.example"],
+        apiKeyCacheSeconds: 0
+      })
+      for (const [name, value] of [
+        ["BODY_LIMIT_BYTES", "0"],
+        ["BODY_LIMIT_BYTES", "1.5"],
+        ["API_KEY_CACHE_SECONDS", "-1"]
+      ] as const) {
+        const error = yield* Effect.flip(Runtime.readSettings.pipe(withEnv({ [name]: value })))
+        expect(String(error)).toContain(name)
+      }
     })
   )
 

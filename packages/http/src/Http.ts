@@ -1,7 +1,7 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
-import { Config, Effect, FiberRef, Layer } from "effect"
+import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
-import { ApiKeyCacheLive } from "./auth/ApiKeyCache.js"
+import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
 import { AuthenticationLive } from "./auth/Authentication.js"
 import { corsLayer } from "./edge/cors.js"
 import { EdgeErrors } from "./edge/errors.js"
@@ -19,46 +19,55 @@ import { ProductsHttp } from "./groups/products/ProductsHttp.js"
 import { ResearchHttp } from "./groups/research/ResearchHttp.js"
 import { SystemHttp } from "./groups/system/SystemHttp.js"
 
+/** What the one who assembles the server decides (the CLI's `serve` takes it from the composition root). */
+export interface ApiOptions {
+  /** Request bodies larger than this get 413 (BODY_LIMIT_BYTES, 1 MiB by default). */
+  readonly bodyLimitBytes: number
+  /** Origins allowed by CORS; none when empty (CORS_ORIGINS). */
+  readonly corsOrigins: ReadonlyArray<string>
+  /** How long a resolved API key is remembered; 0 turns the cache off (API_KEY_CACHE_SECONDS, 5). */
+  readonly apiKeyCacheSeconds: number
+}
+
+export const defaultApiOptions: ApiOptions = { bodyLimitBytes: 1024 * 1024, corsOrigins: [], apiKeyCacheSeconds: 5 }
+
 /** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
-export const ApiLive = HttpApiBuilder.api(LeadforgeApi).pipe(
-  Layer.provide([
-    HealthHttp,
-    SystemHttp,
-    LeadsHttp,
-    ContactsHttp,
-    ActivitiesHttp,
-    AuditHttp,
-    KeysHttp,
-    CampaignsHttp,
-    ProductsHttp,
-    KnowledgeHttp,
-    EnrichmentHttp,
-    ResearchHttp
-  ]),
-  Layer.provide(AuthenticationLive),
-  Layer.provide(EdgeErrors),
-  Layer.provide(ApiKeyCacheLive)
-)
+export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaultApiOptions) =>
+  HttpApiBuilder.api(LeadforgeApi).pipe(
+    Layer.provide([
+      HealthHttp,
+      SystemHttp,
+      LeadsHttp,
+      ContactsHttp,
+      ActivitiesHttp,
+      AuditHttp,
+      KeysHttp,
+      CampaignsHttp,
+      ProductsHttp,
+      KnowledgeHttp,
+      EnrichmentHttp,
+      ResearchHttp
+    ]),
+    Layer.provide(AuthenticationLive),
+    Layer.provide(EdgeErrors),
+    Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds))
+  )
 
 /**
  * The whole API on an HttpServer: handlers, the edge steps (request ids, body checks, rate limits, idempotency,
- * access log), CORS from CORS_ORIGINS, the docs at /docs and the OpenAPI document at /openapi.json. It needs only
- * the domain's ports (repositories, RateLimitStore, IdempotencyStore, KnowledgeBackend, SystemProbe, LanguageModel)
- * and an HttpServer; BODY_LIMIT_BYTES (1 MiB) bounds request bodies.
+ * access log), CORS, the docs at /docs and the OpenAPI document at /openapi.json. It needs only the domain's ports
+ * (repositories, RateLimitStore, IdempotencyStore, KnowledgeBackend, SystemProbe, LanguageModel) and an HttpServer.
  */
-export const ApiServer = Layer.unwrapEffect(
-  Effect.map(Config.withDefault(Config.integer("BODY_LIMIT_BYTES"), 1024 * 1024), (limit) =>
-    HttpApiBuilder.serve(guard({ bodyLimit: limit }))
+export const apiServer = (options: ApiOptions = defaultApiOptions) =>
+  HttpApiBuilder.serve(guard({ bodyLimit: options.bodyLimitBytes })).pipe(
+    Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(corsLayer(options.corsOrigins)),
+    Layer.provide(apiLive(options)),
+    HttpServer.withLogAddress,
+    // No trace exporter is configured, so spans would only cost time: no server span per request, and the
+    // request fibers run with the tracer off (a repository's span is then a no-op, and @effect/sql's per-statement
+    // span is not recorded).
+    HttpMiddleware.withTracerDisabledWhen(() => true),
+    Layer.locally(FiberRef.currentTracerEnabled, false)
   )
-).pipe(
-  Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
-  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-  Layer.provide(corsLayer),
-  Layer.provide(ApiLive),
-  HttpServer.withLogAddress,
-  // No trace exporter is configured, so spans would only cost time: no server span per request, and the
-  // request fibers run with the tracer off (a repository's span is then a no-op, and @effect/sql's per-statement
-  // span is not recorded).
-  HttpMiddleware.withTracerDisabledWhen(() => true),
-  Layer.locally(FiberRef.currentTracerEnabled, false)
-)

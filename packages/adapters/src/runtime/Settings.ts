@@ -28,6 +28,12 @@ export interface Settings {
   readonly rateLimit: TokenBucketOptions
   /** ENVIRONMENT (default `development`), reported by /status. */
   readonly environment: string
+  /** The HTTP edge: BODY_LIMIT_BYTES (1 MiB), CORS_ORIGINS (none), API_KEY_CACHE_SECONDS (5; 0 turns it off). */
+  readonly http: {
+    readonly bodyLimitBytes: number
+    readonly corsOrigins: ReadonlyArray<string>
+    readonly apiKeyCacheSeconds: number
+  }
 }
 
 const isBlank = (value: string) => value.trim() === ""
@@ -50,6 +56,33 @@ const numberOr = (name: string, fallback: number) =>
         ? Either.right(parsed)
         : Either.left(ConfigError.InvalidData([name], `expected a positive number, got ${value.value}`))
     })
+  )
+
+/** A whole number of at least `min`, with a default; empty is the default. */
+const integerOr = (name: string, fallback: number, min: number) =>
+  optionalText(name).pipe(
+    Config.mapOrFail((value) => {
+      if (Option.isNone(value)) return Either.right(fallback)
+      const parsed = Number(value.value)
+      return Number.isSafeInteger(parsed) && parsed >= min
+        ? Either.right(parsed)
+        : Either.left(ConfigError.InvalidData([name], `expected a whole number of at least ${min}, got ${value.value}`))
+    })
+  )
+
+/** A comma-separated list; empty entries (and an empty value) are dropped. */
+const listOf = (name: string) =>
+  optionalText(name).pipe(
+    Config.map(
+      Option.match({
+        onNone: (): ReadonlyArray<string> => [],
+        onSome: (value) =>
+          value
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== "")
+      })
+    )
   )
 
 const pgliteOptions = Config.all({
@@ -76,7 +109,12 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
       capacity: yield* numberOr("RATE_LIMIT_BURST", 100),
       refillPerSecond: yield* numberOr("RATE_LIMIT_PER_SECOND", 20)
     },
-    environment: Option.getOrElse(yield* optionalText("ENVIRONMENT"), () => "development")
+    environment: Option.getOrElse(yield* optionalText("ENVIRONMENT"), () => "development"),
+    http: {
+      bodyLimitBytes: yield* integerOr("BODY_LIMIT_BYTES", 1024 * 1024, 1),
+      corsOrigins: yield* listOf("CORS_ORIGINS"),
+      apiKeyCacheSeconds: yield* integerOr("API_KEY_CACHE_SECONDS", 5, 0)
+    }
   } satisfies Settings
 })
 

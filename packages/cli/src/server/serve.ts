@@ -4,7 +4,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import * as Runtime from "@leadforge/adapters/runtime"
 import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
 import { bootstrapFirstOrganization, KnowledgeBackend, LanguageModel } from "@leadforge/domain"
-import { ApiServer } from "@leadforge/http"
+import { apiServer } from "@leadforge/http"
 import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 
 export interface ServeOptions {
@@ -80,7 +80,8 @@ const inProcessWorker = (options: WorkerOptions | false | undefined) =>
  * lets in-flight requests finish.
  */
 export const serve = (options: ServeOptions) => {
-  const http = ApiServer.pipe(
+  const http = Layer.unwrapEffect(Effect.map(Runtime.RuntimeSettings, (settings) => apiServer(settings.http))).pipe(
+    Layer.provide(Runtime.settingsLayer),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
   )
   const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(

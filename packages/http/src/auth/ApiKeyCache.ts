@@ -1,5 +1,5 @@
 import type { ApiKey, ApiKeyId } from "@leadforge/domain"
-import { Config, Context, Effect, Layer } from "effect"
+import { Context, Layer } from "effect"
 
 /**
  * Active keys this process resolved recently, by hash, so that a request costs one database round trip (its own
@@ -20,9 +20,9 @@ export class ApiKeyCache extends Context.Tag("@leadforge/http/ApiKeyCache")<
 /** Entries at most: beyond that the oldest go first (a server has a handful of keys in use). */
 const CACHE_LIMIT = 10_000
 
-export const ApiKeyCacheLive = Layer.effect(
-  ApiKeyCache,
-  Effect.map(Config.withDefault(Config.number("API_KEY_CACHE_SECONDS"), 5), (seconds) => {
+/** The cache with entries that live `seconds` (0 turns it off). */
+export const apiKeyCacheLayer = (seconds: number) =>
+  Layer.sync(ApiKeyCache, () => {
     const ttl = Math.max(0, seconds) * 1_000
     const entries = new Map<string, { readonly key: ApiKey; readonly until: number }>()
     return ApiKeyCache.of({
@@ -43,4 +43,3 @@ export const ApiKeyCacheLive = Layer.effect(
       }
     })
   })
-)
