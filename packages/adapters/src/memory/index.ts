@@ -6,6 +6,7 @@ import { CampaignRepositoryMemory } from "./CampaignRepositoryMemory.js"
 import { ContactRepositoryMemory } from "./ContactRepositoryMemory.js"
 import { ConversationRepositoryMemory } from "./ConversationRepositoryMemory.js"
 import { DataSourceRepositoryMemory } from "./DataSourceRepositoryMemory.js"
+import { ExportReaderMemory } from "./ExportReaderMemory.js"
 import { KnowledgeRepositoryMemory } from "./KnowledgeRepositoryMemory.js"
 import { LeadRepositoryMemory } from "./LeadRepositoryMemory.js"
 import { MemoryStoreLive } from "./MemoryStore.js"
@@ -23,6 +24,7 @@ export * from "./CampaignRepositoryMemory.js"
 export * from "./ContactRepositoryMemory.js"
 export * from "./ConversationRepositoryMemory.js"
 export * from "./DataSourceRepositoryMemory.js"
+export * from "./ExportReaderMemory.js"
 export * from "./IdempotencyStoreMemory.js"
 export * from "./KnowledgeRepositoryMemory.js"
 export * from "./LeadRepositoryMemory.js"
@@ -51,7 +53,8 @@ export const layerWithoutStore = Layer.mergeAll(
   CampaignRepositoryMemory,
   ProductRepositoryMemory,
   ConversationRepositoryMemory,
-  DataSourceRepositoryMemory
+  DataSourceRepositoryMemory,
+  ExportReaderMemory
 )
 
 /** Every in-memory port on one fresh store; the store is exposed too, for tests that inspect it. */

@@ -18,6 +18,7 @@ export * from "./recordActivity.js"
 export * from "./rescoreLead.js"
 export * from "./research/index.js"
 export * from "./Scoring.js"
+export * from "./seedActivities.js"
 export {
   audit,
   currentDate,
