@@ -4,6 +4,7 @@ import type { AccountPorts } from "./contract/accounts.contract.js"
 import { accountsContract } from "./contract/accounts.contract.js"
 import { type CatalogPorts, catalogContract } from "./contract/catalog.contract.js"
 import { type CursorPorts, cursorsContract } from "./contract/cursors.contract.js"
+import { type ExportPorts, exportContract } from "./contract/export.contract.js"
 import { type Ports, persistenceContract } from "./contract/persistence.contract.js"
 import { type SourcePorts, sourcesContract } from "./contract/sources.contract.js"
 import { type TaskPorts, tasksContract } from "./contract/tasks.contract.js"
@@ -12,7 +13,7 @@ import { pglitePersistence, postgresPersistence, resolvePostgres } from "./suppo
 const postgres = await resolvePostgres()
 
 const contract = (
-  it: Vitest.MethodsNonLive<Ports | AccountPorts | SourcePorts | CatalogPorts | TaskPorts | CursorPorts>
+  it: Vitest.MethodsNonLive<Ports | AccountPorts | SourcePorts | CatalogPorts | TaskPorts | CursorPorts | ExportPorts>
 ) => {
   persistenceContract(it)
   accountsContract(it)
@@ -20,6 +21,7 @@ const contract = (
   catalogContract(it)
   tasksContract(it)
   cursorsContract(it)
+  exportContract(it)
 }
 
 describe("persistence contract", () => {

@@ -24,6 +24,8 @@ export const ActivityRepositoryMemory: Layer.Layer<ActivityRepository, never, Me
                 )
             )
           ),
+        countByOrganization: (organizationId) =>
+          Ref.get(tables).pipe(Effect.map((t) => scoped(t.activities, organizationId).length)),
         reassignLead: (organizationId, from, to) =>
           lock.withPermits(1)(
             Ref.modify(tables, (t) => {

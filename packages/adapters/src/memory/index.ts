@@ -7,6 +7,7 @@ import { ContactImportWriterMemory } from "./ContactImportWriterMemory.js"
 import { ContactRepositoryMemory } from "./ContactRepositoryMemory.js"
 import { ConversationRepositoryMemory } from "./ConversationRepositoryMemory.js"
 import { DataSourceRepositoryMemory } from "./DataSourceRepositoryMemory.js"
+import { ExportReaderMemory } from "./ExportReaderMemory.js"
 import { KnowledgeRepositoryMemory } from "./KnowledgeRepositoryMemory.js"
 import { LeadImportWriterMemory } from "./LeadImportWriterMemory.js"
 import { LeadRepositoryMemory } from "./LeadRepositoryMemory.js"
@@ -26,6 +27,7 @@ export * from "./ContactImportWriterMemory.js"
 export * from "./ContactRepositoryMemory.js"
 export * from "./ConversationRepositoryMemory.js"
 export * from "./DataSourceRepositoryMemory.js"
+export * from "./ExportReaderMemory.js"
 export * from "./IdempotencyStoreMemory.js"
 export * from "./KnowledgeRepositoryMemory.js"
 export * from "./LeadImportWriterMemory.js"
@@ -57,7 +59,8 @@ export const layerWithoutStore = Layer.mergeAll(
   ConversationRepositoryMemory,
   DataSourceRepositoryMemory,
   LeadImportWriterMemory,
-  ContactImportWriterMemory
+  ContactImportWriterMemory,
+  ExportReaderMemory
 )
 
 /** Every in-memory port on one fresh store; the store is exposed too, for tests that inspect it. */

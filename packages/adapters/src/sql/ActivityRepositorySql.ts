@@ -35,6 +35,19 @@ export const make = Effect.gen(function* () {
     orUnavailable
   )
 
+  const countQuery = SqlSchema.single({
+    Request: OrganizationId,
+    Result: Schema.Struct({ n: Schema.Number }),
+    execute: (organizationId) =>
+      sql`SELECT count(*)::int AS n FROM activities WHERE organization_id = ${organizationId}`
+  })
+
+  const countByOrganization = Effect.fn("ActivityRepositorySql.countByOrganization")(
+    (organizationId: OrganizationId) => Effect.map(countQuery(organizationId), (row) => row.n),
+    Effect.catchTag("ParseError", "NoSuchElementException", Effect.die),
+    orUnavailable
+  )
+
   const reassignLead = Effect.fn("ActivityRepositorySql.reassignLead")(function* (
     organizationId: OrganizationId,
     from: LeadId,
@@ -46,7 +59,7 @@ export const make = Effect.gen(function* () {
     return rows.length
   }, orUnavailable)
 
-  return ActivityRepository.of({ insert, listByLead, reassignLead })
+  return ActivityRepository.of({ insert, listByLead, countByOrganization, reassignLead })
 })
 
 export const ActivityRepositorySql = Layer.effect(ActivityRepository, make)

@@ -11,6 +11,7 @@ import { CampaignRepositorySql } from "./CampaignRepositorySql.js"
 import { ContactRepositorySql } from "./ContactRepositorySql.js"
 import { ConversationRepositorySql } from "./ConversationRepositorySql.js"
 import { DataSourceRepositorySql } from "./DataSourceRepositorySql.js"
+import { ExportReaderSql } from "./ExportReaderSql.js"
 import { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
 import { LeadRepositorySql } from "./LeadRepositorySql.js"
 import { migrate } from "./migrations.js"
@@ -36,6 +37,7 @@ export const repositories = Layer.mergeAll(
   ProductRepositorySql,
   TaskQueueSql,
   KnowledgeRepositorySql,
+  ExportReaderSql,
   // the bulk import writers pick COPY when PostgreSQL's pool (PgPool) or PGlite is in context
   LeadImportWriterSql,
   ContactImportWriterSql

@@ -1,9 +1,8 @@
 import { Args, Command, Options } from "@effect/cli"
 import * as Runtime from "@leadforge/adapters/runtime"
 import {
-  ActivityRepository,
-  ContactRepository,
   changeLeadStatus,
+  getLeadDetail,
   type Lead,
   LeadId,
   type LeadQuery,
@@ -82,11 +81,9 @@ const list = Command.make(
 const get = Command.make("get", { json, org, leadId }, (args) =>
   Effect.gen(function* () {
     const ctx = yield* contextFor(args.org)
-    const found = yield* (yield* LeadRepository).findById(ctx.organizationId, args.leadId)
-    if (Option.isNone(found)) return yield* new CommandFailed({ message: `no lead with id ${args.leadId}` })
-    const lead = found.value
-    const contacts = yield* (yield* ContactRepository).listByLead(ctx.organizationId, lead.id)
-    const activities = yield* (yield* ActivityRepository).listByLead(ctx.organizationId, lead.id)
+    const { lead, contacts, activities } = yield* getLeadDetail(ctx, args.leadId).pipe(
+      Effect.catchTag("LeadNotFound", () => new CommandFailed({ message: `no lead with id ${args.leadId}` }))
+    )
     yield* emit(args.json, { ...lead, contacts, activities }, () => [
       `${lead.companyName}  ${lead.id}`,
       `  domain      ${lead.domain ?? "-"}`,

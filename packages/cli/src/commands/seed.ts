@@ -2,9 +2,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Command, Options } from "@effect/cli"
-import * as SqlClient from "@effect/sql/SqlClient"
 import * as Runtime from "@leadforge/adapters/runtime"
-import { type LeadId, recordActivity } from "@leadforge/domain"
+import { recordFirstActivities } from "@leadforge/domain"
 import { Effect } from "effect"
 import { contactHandler } from "../import/contactHandler.js"
 import { leadHandler } from "../import/leadHandler.js"
@@ -84,29 +83,16 @@ export const seedCommand = Command.make(
         mapper: new HeaderMapper("contacts", new Map())
       })
       // activities only on a first seed, so a second run changes nothing
-      const sql = yield* SqlClient.SqlClient
-      const existing = yield* sql<{ readonly n: number }>`
-        SELECT count(*)::int AS n FROM activities WHERE organization_id = ${ctx.organizationId}`
-      let activities = 0
-      if ((existing[0]?.n ?? 0) === 0) {
-        const ids = new Map(
-          (yield* sql<{ readonly id: LeadId; readonly domain: string }>`
-            SELECT id, domain FROM leads WHERE organization_id = ${ctx.organizationId} AND domain IS NOT NULL`).map(
-            (r) => [r.domain, r.id] as const
-          )
-        )
-        const now = Date.now()
-        for (const activity of data.activities) {
-          const leadId = ids.get(activity.domain)
-          if (leadId === undefined) continue
-          yield* recordActivity(ctx, leadId, {
-            kind: activity.kind,
-            occurredAt: new Date(now - activity.daysAgo * 86_400_000),
-            summary: activity.summary
-          })
-          activities++
-        }
-      }
+      const now = Date.now()
+      const activities = yield* recordFirstActivities(
+        ctx,
+        data.activities.map((activity) => ({
+          domain: activity.domain,
+          kind: activity.kind,
+          occurredAt: new Date(now - activity.daysAgo * 86_400_000),
+          summary: activity.summary
+        }))
+      )
       const generated = {
         good: data.contacts.filter((c) => c.quality === "good").length,
         risky: data.contacts.filter((c) => c.quality === "risky").length,

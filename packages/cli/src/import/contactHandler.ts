@@ -14,7 +14,7 @@ import {
   validateContact
 } from "@leadforge/domain"
 import { Effect, Either } from "effect"
-import { isBlank } from "./mapping.js"
+import { contactFields, isBlank } from "./mapping.js"
 import type { Counts, ImportHandler } from "./runImport.js"
 import { importedProvenance, type RowIssue, text } from "./values.js"
 
@@ -36,17 +36,7 @@ export const prepareContact = (
 ): Either.Either<PreparedContact, ReadonlyArray<RowIssue>> => {
   const issues: Array<RowIssue> = []
   const values: Record<string, string | null> = {}
-  for (const field of [
-    "firstName",
-    "lastName",
-    "fullName",
-    "email",
-    "jobTitle",
-    "phone",
-    "linkedinUrl",
-    "companyDomain",
-    "companyName"
-  ]) {
+  for (const field of contactFields) {
     const parsed = text(record[field])
     if (parsed.ok) values[field] = parsed.value
     else issues.push({ row, field, code: parsed.code, message: parsed.message })

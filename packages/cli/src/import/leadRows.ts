@@ -10,7 +10,7 @@ import {
   type OrganizationId
 } from "@leadforge/domain"
 import { Either } from "effect"
-import { isBlank } from "./mapping.js"
+import { type DirectLeadField, directLeadFields, isBlank } from "./mapping.js"
 import {
   countryCode,
   fundingStage,
@@ -54,7 +54,8 @@ export const prepareLead = (
       issues.push({ row, field: "country", code: "required", message: "is required when city or region is given" })
     }
   }
-  const input: Record<string, unknown> = {
+  // every field a row sets has its parser here: the type fails when the model gains one without it
+  const input = {
     companyName: companyName ?? "",
     domain: take("domain", text(record.domain)),
     website: take("website", text(record.website)),
@@ -67,25 +68,12 @@ export const prepareLead = (
     productInterests: take("productInterests", list(record.productInterests)),
     notes: take("notes", text(record.notes)),
     source: "import"
-  }
+  } satisfies Record<DirectLeadField | "location" | "source", unknown>
   if (issues.length > 0) return Either.left(issues)
   const decoded = decodeLeadFields(LeadFields, input)
   if (Either.isLeft(decoded)) return Either.left(decoded.left.issues.map((i) => ({ row, ...i })))
   const { normalized, issues: normalizationIssues } = normalizeLeadFields(decoded.right)
-  const fields = (
-    [
-      "companyName",
-      "domain",
-      "website",
-      "industry",
-      "employeeCount",
-      "fundingStage",
-      "aiAdoptionScore",
-      "tags",
-      "productInterests",
-      "notes"
-    ] as const
-  ).filter((field) => !isBlank(record[field]))
+  const fields = directLeadFields.filter((field) => !isBlank(record[field]))
   const present: Array<keyof Lead & string> = [...fields]
   if (!isBlank(record.domain) || !isBlank(record.website)) {
     if (!present.includes("domain")) present.push("domain")

@@ -1,37 +1,41 @@
+import { type ContactFields, contactFieldNames, editableLeadFields, type LeadFields } from "@leadforge/domain"
+
 /** Header names as keys: lower case, letters and digits only ("Company Name" → "companyname"). */
 export const headerKey = (header: string): string => header.toLowerCase().replace(/[^a-z0-9]/g, "")
 
 export type ImportType = "leads" | "contacts"
 
-export const leadFields = [
-  "companyName",
-  "domain",
-  "website",
-  "industry",
-  "employeeCount",
-  "fundingStage",
-  "country",
-  "city",
-  "region",
-  "aiAdoptionScore",
-  "tags",
-  "productInterests",
-  "notes"
-] as const
-export type LeadImportField = (typeof leadFields)[number]
+/** Lead fields an import does not set: people own and schedule leads, and an import's source is always "import". */
+const notImported = ["ownerId", "nextFollowUpAt", "source"] as const
+/** The import's own columns, composing the lead's `location`. */
+export const locationParts = ["country", "city", "region"] as const
 
-export const contactFields = [
-  "firstName",
-  "lastName",
-  "fullName",
-  "email",
-  "jobTitle",
-  "phone",
-  "linkedinUrl",
-  "companyDomain",
-  "companyName"
-] as const
-export type ContactImportField = (typeof contactFields)[number]
+/** Lead fields an import sets from a column of the same name. */
+export type DirectLeadField = Exclude<keyof LeadFields, (typeof notImported)[number] | "location">
+export type LeadImportField = DirectLeadField | (typeof locationParts)[number]
+
+const isDirectLeadField = (field: keyof LeadFields): field is DirectLeadField =>
+  field !== "location" && !(notImported as ReadonlyArray<string>).includes(field)
+
+/** The lead fields of an import, in the model's order, with `location` given as its parts. */
+export const leadFields: ReadonlyArray<LeadImportField> = editableLeadFields.flatMap(
+  (field): ReadonlyArray<LeadImportField> =>
+    field === "location" ? locationParts : isDirectLeadField(field) ? [field] : []
+)
+
+/** The lead fields a row sets directly (the rest of an imported lead is derived or its location). */
+export const directLeadFields: ReadonlyArray<DirectLeadField> = editableLeadFields.filter(isDirectLeadField)
+
+/** The import's own columns finding the contact's lead. */
+const companyColumns = ["companyDomain", "companyName"] as const
+
+export type ContactImportField = Exclude<keyof ContactFields, "source"> | (typeof companyColumns)[number]
+
+/** The contact fields of an import (every ContactFields field but the source, which is "import"), then the lead's. */
+export const contactFields: ReadonlyArray<ContactImportField> = [
+  ...contactFieldNames.filter((field): field is Exclude<keyof ContactFields, "source"> => field !== "source"),
+  ...companyColumns
+]
 
 /** Header aliases per field (compared with headerKey); the field's own name and snake_case always match. */
 const leadAliases: Record<LeadImportField, ReadonlyArray<string>> = {

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Confidence, E164, Provenance, Timestamps, Version } from "./common.js"
+import { Confidence, E164, fieldNames, Provenance, Timestamps, Version } from "./common.js"
 import { ContactId, LeadId, OrganizationId } from "./ids.js"
 
 export const EmailStatus = Schema.Literal("unverified", "valid", "risky", "invalid")
@@ -79,3 +79,20 @@ export const ContactFields = Schema.Struct({
   source: Schema.optional(ContactSource)
 })
 export type ContactFields = typeof ContactFields.Type
+
+/** The names of ContactFields, in order. */
+export const contactFieldNames = fieldNames(ContactFields.fields)
+
+/** A contact's own values as validation makes them from ContactFields: every Contact field but its bookkeeping. */
+export const contactValueFields = fieldNames(
+  Schema.Struct(Contact.fields).omit(
+    "id",
+    "organizationId",
+    "leadId",
+    "source",
+    "provenance",
+    "createdAt",
+    "updatedAt",
+    "version"
+  ).fields
+)

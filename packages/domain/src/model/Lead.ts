@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Confidence, CountryCode, Provenance, Score, Timestamps, Version } from "./common.js"
+import { Confidence, CountryCode, fieldNames, Provenance, Score, Timestamps, Version } from "./common.js"
 import { LeadId, OrganizationId, UserId } from "./ids.js"
 import { LeadStatus } from "./LeadStatus.js"
 
@@ -78,6 +78,9 @@ export const LeadFields = Schema.Struct({
   source: Schema.optional(LeadSource)
 })
 export type LeadFields = typeof LeadFields.Type
+
+/** The names of LeadFields, in order: what an update may change and its audit event diffs. */
+export const editableLeadFields = fieldNames(LeadFields.fields)
 
 export const LeadPatch = Schema.partial(LeadFields)
 export type LeadPatch = typeof LeadPatch.Type

@@ -20,6 +20,10 @@ export const E164 = Schema.String.pipe(
   Schema.annotations({ identifier: "E164" })
 )
 
+/** The keys of a Schema struct's fields, in their declared order: field lists derived from the model, never typed twice. */
+export const fieldNames = <Fields extends Schema.Struct.Fields>(fields: Fields): ReadonlyArray<keyof Fields & string> =>
+  Object.keys(fields) as Array<keyof Fields & string>
+
 export const Timestamps = {
   createdAt: Schema.Date,
   updatedAt: Schema.Date

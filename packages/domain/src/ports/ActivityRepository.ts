@@ -12,6 +12,8 @@ export declare namespace ActivityRepository {
       organizationId: OrganizationId,
       leadId: LeadId
     ) => Effect.Effect<ReadonlyArray<Activity>, Unavailable>
+    /** How many activities the organization has, on any lead. */
+    readonly countByOrganization: (organizationId: OrganizationId) => Effect.Effect<number, Unavailable>
     readonly reassignLead: (
       organizationId: OrganizationId,
       from: LeadId,

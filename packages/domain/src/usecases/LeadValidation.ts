@@ -46,23 +46,6 @@ export const normalizeLeadFields = (fields: LeadFields) => {
   return { normalized, issues }
 }
 
-export const editableLeadFields = [
-  "companyName",
-  "domain",
-  "website",
-  "industry",
-  "employeeCount",
-  "fundingStage",
-  "location",
-  "aiAdoptionScore",
-  "tags",
-  "ownerId",
-  "nextFollowUpAt",
-  "productInterests",
-  "notes",
-  "source"
-] as const
-
 /** The Lead schema's checks, compiled once: building the struct per call cost most of a large import's time. */
 const validateLead = Schema.validateEither(Schema.Struct(Lead.fields), { errors: "all" })
 

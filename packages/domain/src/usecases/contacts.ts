@@ -1,6 +1,6 @@
 import { Effect, Option } from "effect"
 import { DuplicateContact, FieldIssue, ValidationFailed, VersionConflict } from "../errors.js"
-import { Contact, type ContactFields } from "../model/Contact.js"
+import { Contact, type ContactFields, contactValueFields } from "../model/Contact.js"
 import { type ContactId, type LeadId, newId } from "../model/ids.js"
 import type { Lead } from "../model/Lead.js"
 import { ContactRepository } from "../ports/ContactRepository.js"
@@ -16,17 +16,8 @@ import {
   type UseCaseContext
 } from "./UseCaseContext.js"
 
-const contactFieldNames = [
-  "firstName",
-  "lastName",
-  "email",
-  "emailStatus",
-  "jobTitle",
-  "seniority",
-  "department",
-  "phone",
-  "linkedinUrl"
-] as const
+/** What an update's audit event diffs; the email confidence is left out, as it follows from the email. */
+const auditedContactFields = contactValueFields.filter((field) => field !== "emailConfidence")
 
 /** Validates against the lead's domain; "invalid" becomes ValidationFailed with every issue. */
 const validated = (fields: ContactFields, lead: Lead): Effect.Effect<ContactValidation, ValidationFailed> => {
@@ -119,6 +110,9 @@ export const updateContact = (
       })
     )
     const rescored = yield* rescoreStored(lead)
-    yield* audit(ctx, "update", "contact", id, { leadId: lead.id, changes: diff(current, contact, contactFieldNames) })
+    yield* audit(ctx, "update", "contact", id, {
+      leadId: lead.id,
+      changes: diff(current, contact, auditedContactFields)
+    })
     return { contact, lead: rescored.lead }
   }).pipe(transactionally, Effect.withSpan("updateContact"))

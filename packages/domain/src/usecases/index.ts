@@ -11,6 +11,7 @@ export * from "./knowledgeLeads.js"
 export * from "./knowledgeSearch.js"
 export { buildDecodedLead, buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
 export * from "./leadContacts.js"
+export * from "./leadDetail.js"
 export * from "./leadIndexSync.js"
 export * from "./mergeLeads.js"
 export * from "./organizations.js"
@@ -18,6 +19,7 @@ export * from "./recordActivity.js"
 export * from "./rescoreLead.js"
 export * from "./research/index.js"
 export * from "./Scoring.js"
+export * from "./seedActivities.js"
 export {
   audit,
   currentDate,
