@@ -1,4 +1,5 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
+import type { TokenBucket } from "@leadforge/domain"
 import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
@@ -27,9 +28,19 @@ export interface ApiOptions {
   readonly corsOrigins: ReadonlyArray<string>
   /** How long a resolved API key is remembered; 0 turns the cache off (API_KEY_CACHE_SECONDS, 5). */
   readonly apiKeyCacheSeconds: number
+  /**
+   * Failed authentications (401s to requests that sent a key) allowed per client address: a burst and a refill
+   * per second (AUTH_FAILURE_BURST 10, AUTH_FAILURE_PER_SECOND 1); past it, 429.
+   */
+  readonly authFailures: TokenBucket
 }
 
-export const defaultApiOptions: ApiOptions = { bodyLimitBytes: 1024 * 1024, corsOrigins: [], apiKeyCacheSeconds: 5 }
+export const defaultApiOptions: ApiOptions = {
+  bodyLimitBytes: 1024 * 1024,
+  corsOrigins: [],
+  apiKeyCacheSeconds: 5,
+  authFailures: { capacity: 10, refillPerSecond: 1 }
+}
 
 /** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
 export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaultApiOptions) =>
@@ -59,7 +70,7 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaul
  * (repositories, RateLimitStore, IdempotencyStore, KnowledgeBackend, SystemProbe, LanguageModel) and an HttpServer.
  */
 export const apiServer = (options: ApiOptions = defaultApiOptions) =>
-  HttpApiBuilder.serve(guard({ bodyLimit: options.bodyLimitBytes })).pipe(
+  HttpApiBuilder.serve(guard({ bodyLimit: options.bodyLimitBytes, authFailures: options.authFailures })).pipe(
     Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(corsLayer(options.corsOrigins)),

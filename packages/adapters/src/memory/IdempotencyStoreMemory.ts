@@ -1,9 +1,10 @@
 import { type IdempotencyClaim, IdempotencyStore, type StoredResponse } from "@leadforge/domain"
-import { Deferred, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 
 interface Entry {
   readonly fingerprint: string
-  readonly response: Deferred.Deferred<StoredResponse | null>
+  /** Undefined while the first request runs. */
+  response: StoredResponse | undefined
   readonly expiresAt: number
 }
 
@@ -14,25 +15,28 @@ const MAX_ENTRIES = 50_000
 export const makeIdempotencyStoreMemory = (): IdempotencyStore.Service => {
   const entries = new Map<string, Entry>()
   const claim = (key: string, fingerprint: string): Effect.Effect<IdempotencyClaim> =>
-    Effect.gen(function* () {
+    Effect.sync(() => {
       const now = Date.now()
       const existing = entries.get(key)
       if (existing !== undefined && existing.expiresAt > now) {
         if (existing.fingerprint !== fingerprint) return { _tag: "Mismatch" } as const
-        const response = yield* Deferred.await(existing.response)
-        // The first attempt failed without a response worth keeping: this one runs afresh.
-        if (response === null) return yield* claim(key, fingerprint)
-        return { _tag: "Replay", response } as const
+        if (existing.response === undefined) return { _tag: "InProgress" } as const
+        return { _tag: "Replay", response: existing.response } as const
       }
-      const response = yield* Deferred.make<StoredResponse | null>()
-      entries.set(key, { fingerprint, response, expiresAt: now + IDEMPOTENCY_TTL_MS })
+      const entry: Entry = { fingerprint, response: undefined, expiresAt: now + IDEMPOTENCY_TTL_MS }
+      entries.set(key, entry)
       if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!)
+      let settled = false
       return {
         _tag: "Fresh",
         complete: (result) =>
-          Effect.gen(function* () {
-            const first = yield* Deferred.succeed(response, result)
-            if (first && result === null) entries.delete(key)
+          Effect.sync(() => {
+            if (settled) return
+            settled = true
+            // Only this claim's own entry: it may have been dropped (and the key claimed again) since.
+            if (entries.get(key) !== entry) return
+            if (result === null) entries.delete(key)
+            else entry.response = result
           })
       } as const
     })

@@ -1,12 +1,8 @@
-import { type RateLimitDecision, RateLimitStore } from "@leadforge/domain"
+import { type RateLimitDecision, RateLimitStore, type TokenBucket } from "@leadforge/domain"
 import { Effect, Layer } from "effect"
 
-export interface TokenBucketOptions {
-  /** Bucket size: the burst a key may send at once. */
-  readonly capacity: number
-  /** Tokens added per second: the sustained rate. */
-  readonly refillPerSecond: number
-}
+/** Bucket size (the burst a key may send at once) and tokens added per second (the sustained rate). */
+export type TokenBucketOptions = TokenBucket
 
 /** The decision for a bucket left with `tokens`, shared by every token-bucket store. */
 export const decide = (tokens: number, allowed: boolean, options: TokenBucketOptions): RateLimitDecision => ({
@@ -24,20 +20,17 @@ export const RateLimitStoreMemory = (options: TokenBucketOptions) =>
   Layer.sync(RateLimitStore, () => {
     const buckets = new Map<string, { tokens: number; at: number }>()
     return RateLimitStore.of({
-      take: (key) =>
+      take: (key, size = options) =>
         Effect.sync(() => {
           const now = Date.now()
-          const bucket = buckets.get(key) ?? { tokens: options.capacity, at: now }
-          const tokens = Math.min(
-            options.capacity,
-            bucket.tokens + ((now - bucket.at) / 1000) * options.refillPerSecond
-          )
+          const bucket = buckets.get(key) ?? { tokens: size.capacity, at: now }
+          const tokens = Math.min(size.capacity, bucket.tokens + ((now - bucket.at) / 1000) * size.refillPerSecond)
           const allowed = tokens >= 1
           const left = allowed ? tokens - 1 : tokens
           buckets.delete(key)
           buckets.set(key, { tokens: left, at: now })
           if (buckets.size > MAX_BUCKETS) buckets.delete(buckets.keys().next().value!)
-          return decide(left, allowed, options)
+          return decide(left, allowed, size)
         })
     })
   })

@@ -6,7 +6,6 @@ import { connectRedis, DEFAULT_KEY_PREFIX } from "./connect.js"
 
 /** How long a first request holds its key while it runs: if its process dies, a retry may run after this. */
 const PENDING_MS = 60_000
-const POLL = "50 millis"
 
 /** A response as JSON in Redis: the body in base64. */
 interface Encoded {
@@ -50,7 +49,7 @@ export interface IdempotencyStoreRedisOptions {
 
 /**
  * Records in Redis, shared by every server process: the first request with a key claims it (SET NX, for
- * PENDING_MS), a retry meanwhile waits for the first response, and the response is kept for 24 hours. If Redis does
+ * PENDING_MS), a retry meanwhile is told it is in progress, and the response is kept for 24 hours. If Redis does
  * not answer, the process's own memory stands in (and a warning is logged), so requests are never refused for it.
  */
 export const IdempotencyStoreRedis = (options: IdempotencyStoreRedisOptions) =>
@@ -92,9 +91,8 @@ export const IdempotencyStoreRedis = (options: IdempotencyStoreRedisOptions) =>
           const [, storedFingerprint, response = ""] = record.split("\n", 3)
           if (storedFingerprint !== fingerprint) return { _tag: "Mismatch" } as const
           if (response !== "") return { _tag: "Replay", response: decode(JSON.parse(response) as Encoded) } as const
-          // the first request is still running (here or in another process): wait for its response
-          yield* Effect.sleep(POLL)
-          return yield* claimIn(key, fingerprint)
+          // the first request is still running (here or in another process)
+          return { _tag: "InProgress" } as const
         })
 
       return IdempotencyStore.of({

@@ -37,22 +37,22 @@ export const RateLimitStoreRedis = (options: RateLimitStoreRedisOptions) =>
       const redis = yield* connectRedis(options.url, "rate limits")
       const prefix = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}ratelimit:`
       return RateLimitStore.of({
-        take: (key) =>
+        take: (key, bucket = options) =>
           Effect.tryPromise(
             () =>
               redis.eval(
                 TAKE_SCRIPT,
                 1,
                 `${prefix}${key}`,
-                String(options.capacity),
-                String(options.refillPerSecond)
+                String(bucket.capacity),
+                String(bucket.refillPerSecond)
               ) as Promise<[number, string]>
           ).pipe(
             Effect.timeout("250 millis"),
-            Effect.map(([allowed, tokens]) => decide(Number(tokens), allowed === 1, options)),
+            Effect.map(([allowed, tokens]) => decide(Number(tokens), allowed === 1, bucket)),
             Effect.catchAll((error) =>
               Effect.logWarning("rate limiter unavailable; allowing the request", String(error)).pipe(
-                Effect.as(decide(options.capacity, true, options))
+                Effect.as(decide(bucket.capacity, true, bucket))
               )
             )
           )

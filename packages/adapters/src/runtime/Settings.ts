@@ -28,11 +28,25 @@ export interface Settings {
   readonly rateLimit: TokenBucketOptions
   /** ENVIRONMENT (default `development`), reported by /status. */
   readonly environment: string
-  /** The HTTP edge: BODY_LIMIT_BYTES (1 MiB), CORS_ORIGINS (none), API_KEY_CACHE_SECONDS (5; 0 turns it off). */
+  /**
+   * The HTTP edge: BODY_LIMIT_BYTES (1 MiB), CORS_ORIGINS (none), API_KEY_CACHE_SECONDS (5; 0 turns it off),
+   * AUTH_FAILURE_BURST (10) and AUTH_FAILURE_PER_SECOND (1) failed authentications per client address.
+   */
   readonly http: {
     readonly bodyLimitBytes: number
     readonly corsOrigins: ReadonlyArray<string>
     readonly apiKeyCacheSeconds: number
+    readonly authFailures: TokenBucketOptions
+  }
+  /**
+   * The HTTP server's connection timeouts, in milliseconds (the settings are in seconds): HTTP_HEADERS_TIMEOUT
+   * (10 s to receive a request's headers), HTTP_REQUEST_TIMEOUT (60 s to receive the whole request) and
+   * HTTP_KEEP_ALIVE_TIMEOUT (5 s an idle kept-alive connection stays open).
+   */
+  readonly server: {
+    readonly headersTimeoutMs: number
+    readonly requestTimeoutMs: number
+    readonly keepAliveTimeoutMs: number
   }
 }
 
@@ -90,6 +104,28 @@ const pgliteOptions = Config.all({
   sharedBuffers: PgliteStore.sharedBuffersConfig
 })
 
+/** The server's timeouts; a request's headers must be due no later than the whole request (Node refuses it). */
+const serverTimeouts = Config.all({
+  headers: numberOr("HTTP_HEADERS_TIMEOUT", 10),
+  request: numberOr("HTTP_REQUEST_TIMEOUT", 60),
+  keepAlive: numberOr("HTTP_KEEP_ALIVE_TIMEOUT", 5)
+}).pipe(
+  Config.mapOrFail(({ headers, request, keepAlive }) =>
+    headers > request
+      ? Either.left(
+          ConfigError.InvalidData(
+            ["HTTP_HEADERS_TIMEOUT"],
+            `HTTP_HEADERS_TIMEOUT (${headers} s) must not exceed HTTP_REQUEST_TIMEOUT (${request} s)`
+          )
+        )
+      : Either.right({
+          headersTimeoutMs: Math.round(headers * 1000),
+          requestTimeoutMs: Math.round(request * 1000),
+          keepAliveTimeoutMs: Math.round(keepAlive * 1000)
+        })
+  )
+)
+
 /** Reads the settings from the current ConfigProvider; the PGlite settings only when PGlite is chosen. */
 export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Effect.gen(function* () {
   const databaseUrl = yield* optionalSecret("DATABASE_URL")
@@ -113,8 +149,13 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
     http: {
       bodyLimitBytes: yield* integerOr("BODY_LIMIT_BYTES", 1024 * 1024, 1),
       corsOrigins: yield* listOf("CORS_ORIGINS"),
-      apiKeyCacheSeconds: yield* integerOr("API_KEY_CACHE_SECONDS", 5, 0)
-    }
+      apiKeyCacheSeconds: yield* integerOr("API_KEY_CACHE_SECONDS", 5, 0),
+      authFailures: {
+        capacity: yield* numberOr("AUTH_FAILURE_BURST", 10),
+        refillPerSecond: yield* numberOr("AUTH_FAILURE_PER_SECOND", 1)
+      }
+    },
+    server: yield* serverTimeouts
   } satisfies Settings
 })
 

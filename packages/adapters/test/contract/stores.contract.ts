@@ -37,26 +37,30 @@ export const idempotencyStoreContract = (
       expect((await claim(second, key, "other body"))._tag).toBe("Mismatch")
     })
 
-    it("a retry waits while the first request runs, then gets its response; a release lets it run afresh", async () => {
+    it("a retry while the first request runs is told so; once it completes it gets its response; a release lets it run afresh", async () => {
       const [first, second] = await two()
       const key = unique()
       const running = await claim(first, key)
       if (running._tag !== "Fresh") throw new Error("expected a fresh claim")
-      const waiting = claim(second, key)
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect((await claim(second, key))._tag).toBe("InProgress")
+      expect((await claim(second, key, "other body"))._tag).toBe("Mismatch")
       await Effect.runPromise(
         running.complete({ status: 204, headers: { etag: '"3"' }, contentType: null, body: null })
       )
-      const replay = await waiting
+      const replay = await claim(second, key)
       expect(replay._tag === "Replay" && [replay.response.status, replay.response.headers.etag]).toEqual([204, '"3"'])
 
       const released = unique()
       const failed = await claim(first, released)
       if (failed._tag !== "Fresh") throw new Error("expected a fresh claim")
-      const next = claim(second, released)
+      expect((await claim(second, released))._tag).toBe("InProgress")
       await Effect.runPromise(failed.complete(null))
-      expect((await next)._tag).toBe("Fresh")
+      const next = await claim(second, released)
+      expect(next._tag).toBe("Fresh")
       expect((await claim(first, released, "other body"))._tag).toBe("Mismatch")
+      // a late settlement of the released claim does not touch the claim that took the key after it
+      await Effect.runPromise(failed.complete(text("late")))
+      expect((await claim(first, released))._tag).toBe("InProgress")
     })
   })
 
@@ -79,6 +83,19 @@ export const rateLimitStoreContract = (name: string, make: () => Promise<RateLim
       expect(refused.retryAfter).toBeGreaterThanOrEqual(1)
       expect(refused.reset).toBeGreaterThanOrEqual(1)
       expect((await take(store, unique())).allowed).toBe(true)
+    })
+
+    it("a take may name its own bucket size and rate (failed authentications per address)", async () => {
+      const store = await make()
+      const key = unique()
+      const bucket = { capacity: 2, refillPerSecond: 0.5 }
+      const first = await Effect.runPromise(store.take(key, bucket))
+      expect([first.allowed, first.limit, first.remaining]).toEqual([true, 2, 1])
+      expect((await Effect.runPromise(store.take(key, bucket))).allowed).toBe(true)
+      const refused = await Effect.runPromise(store.take(key, bucket))
+      expect(refused.allowed).toBe(false)
+      expect(refused.retryAfter).toBeGreaterThanOrEqual(1)
+      expect(refused.retryAfter).toBeLessThanOrEqual(2)
     })
 
     it("refills over time", async () => {

@@ -1,4 +1,4 @@
-import { createServer } from "node:http"
+import { createServer, type ServerOptions } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import * as Runtime from "@leadforge/adapters/runtime"
@@ -75,15 +75,34 @@ const inProcessWorker = (options: WorkerOptions | false | undefined) =>
   )
 
 /**
+ * Idle and trickling connections are closed: a request's headers and the whole request must arrive within their
+ * timeouts (checked every second at most, not Node's default 30), and a kept-alive connection closes when idle.
+ */
+const connectionLimits = (server: Runtime.Settings["server"]): ServerOptions => ({
+  headersTimeout: server.headersTimeoutMs,
+  requestTimeout: server.requestTimeoutMs,
+  keepAliveTimeout: server.keepAliveTimeoutMs,
+  connectionsCheckingInterval: Math.min(1_000, server.headersTimeoutMs)
+})
+
+/**
  * `leadforge serve`: the HTTP API on `host:port` over the backends the runtime chooses. The Layer exposes HttpServer
  * (for its bound address); launching it serves until interrupted, and closing it stops accepting connections and
  * lets in-flight requests finish.
  */
 export const serve = (options: ServeOptions) => {
-  const http = Layer.unwrapEffect(Effect.map(Runtime.RuntimeSettings, (settings) => apiServer(settings.http))).pipe(
-    Layer.provide(Runtime.settingsLayer),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: options.port, host: options.host }))
-  )
+  const http = Layer.unwrapEffect(
+    Effect.map(Runtime.RuntimeSettings, (settings) =>
+      apiServer(settings.http).pipe(
+        Layer.provideMerge(
+          NodeHttpServer.layer(() => createServer(connectionLimits(settings.server)), {
+            port: options.port,
+            host: options.host
+          })
+        )
+      )
+    )
+  ).pipe(Layer.provide(Runtime.settingsLayer))
   const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(
     Layer.provide(options.languageModel ?? Runtime.languageModel),
     Layer.provide(Runtime.stores),

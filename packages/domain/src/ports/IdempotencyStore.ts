@@ -16,14 +16,17 @@ export type IdempotencyClaim =
       readonly complete: (response: StoredResponse | null) => Effect.Effect<void>
     }
   | { readonly _tag: "Replay"; readonly response: StoredResponse }
+  /** The first request with this key is still running: the retry is refused, not made to wait. */
+  | { readonly _tag: "InProgress" }
   | { readonly _tag: "Mismatch" }
 
 export declare namespace IdempotencyStore {
   export interface Service {
     /**
-     * The first request with a key runs (Fresh); a retry with the same fingerprint waits for and gets the first
-     * response (Replay); the same key with another fingerprint is refused (Mismatch). Never fails: a store that
-     * cannot answer falls back to the process's memory.
+     * The first request with a key runs (Fresh); a retry with the same fingerprint gets the first response once
+     * it is complete (Replay), and InProgress while the first still runs; the same key with another fingerprint is
+     * refused (Mismatch). A claim settled with null is released: the next request runs afresh. Never fails: a store
+     * that cannot answer falls back to the process's memory.
      */
     readonly claim: (key: string, fingerprint: string) => Effect.Effect<IdempotencyClaim>
   }

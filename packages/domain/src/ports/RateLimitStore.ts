@@ -12,13 +12,20 @@ export interface RateLimitDecision {
   readonly retryAfter: number
 }
 
+/** A bucket's size (the burst) and the tokens added per second (the sustained rate). */
+export interface TokenBucket {
+  readonly capacity: number
+  readonly refillPerSecond: number
+}
+
 export declare namespace RateLimitStore {
   export interface Service {
     /**
-     * Takes one token from `key`'s bucket. Never fails: a store that cannot answer lets the request through
-     * (an outage of the store must not refuse every caller).
+     * Takes one token from `key`'s bucket, of the store's own size or of `bucket` (e.g. failed authentications
+     * per client address). Never fails: a store that cannot answer lets the request through (an outage of the
+     * store must not refuse every caller).
      */
-    readonly take: (key: string) => Effect.Effect<RateLimitDecision>
+    readonly take: (key: string, bucket?: TokenBucket) => Effect.Effect<RateLimitDecision>
   }
 }
 

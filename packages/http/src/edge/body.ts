@@ -3,7 +3,11 @@ import { Effect, Either, Option } from "effect"
 import { problemResponse } from "./problemResponse.js"
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"])
-const JSON_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json(?:\s*;.*)?$/i
+/**
+ * The one media type the API reads: application/json, with optional parameters. Every other type (the
+ * `application/*+json` family included, which the API's body decoder does not read) gets 415 before the body is read.
+ */
+const JSON_TYPE = /^application\/json\s*(?:;.*)?$/i
 
 /** Only writes to the API carry a body worth checking; reads skip the body check entirely. */
 export const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
@@ -29,10 +33,15 @@ export const checkBody = (
     const contentType = request.headers["content-type"] ?? ""
     if (!JSON_TYPE.test(contentType.trim())) {
       return Either.left(
-        problemResponse(415, {
-          code: "unsupported_media_type",
-          detail: `send the body as application/json, not ${contentType === "" ? "without a content type" : contentType}`
-        })
+        problemResponse(
+          415,
+          {
+            code: "unsupported_media_type",
+            detail: `send the body as application/json, not ${contentType === "" ? "without a content type" : contentType}`
+          },
+          // RFC 9110 §15.5.16: the media types the resource accepts
+          { accept: "application/json" }
+        )
       )
     }
     const text = yield* request.text.pipe(HttpServerRequest.withMaxBodySize(Option.some(limit)), Effect.either)

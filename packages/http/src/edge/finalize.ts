@@ -50,10 +50,15 @@ export const finish = (
 
 /**
  * The platform sends a response before outer middleware sees it, so the final touches run as a pre-response
- * handler: every response is finished, and a fresh idempotent POST's is remembered for its retries.
+ * handler: every response is finished, and a 401 to a request that sent a key is counted against its address.
  */
-export const finishing = (state: RequestState): Effect.Effect<void> =>
+export const finishing = (
+  state: RequestState,
+  unauthorized: (
+    response: HttpServerResponse.HttpServerResponse
+  ) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+): Effect.Effect<void> =>
   HttpApp.appendPreResponseHandler((_request, response) => {
     const final = finish(state, response)
-    return state.remember === undefined ? Effect.succeed(final) : Effect.as(state.remember(final), final)
+    return final.status === 401 && state.address !== undefined ? unauthorized(final) : Effect.succeed(final)
   })

@@ -1,7 +1,8 @@
 import { type HttpApp, HttpServerRequest } from "@effect/platform"
-import { type IdempotencyStore, RateLimitStore } from "@leadforge/domain"
-import { Context, Effect, Either } from "effect"
+import { type IdempotencyStore, RateLimitStore, type TokenBucket } from "@leadforge/domain"
+import { Context, Effect, Either, Option } from "effect"
 import { logServerErrors, withAccessLog, writesAccessLog } from "./accessLog.js"
+import { authFailures } from "./authFailures.js"
 import { checkBody, hasBody } from "./body.js"
 import { finish, finishing } from "./finalize.js"
 import { idempotent, isIdempotent } from "./idempotency.js"
@@ -11,7 +12,7 @@ import type { Answer, RequestState } from "./requestState.js"
 
 /**
  * Everything in front of the API, as one middleware: the request id, the body checks (size, content type, JSON
- * syntax), the rate limit, idempotency, the last word on error responses (so that no stack trace or SQL ever
+ * syntax), the limit on failed authentications per client address, the rate limit, idempotency, the last word on error responses (so that no stack trace or SQL ever
  * reaches a client) and the access log.
  *
  * This runs on every request, and every step of an Effect is a step of the fiber's run loop, so the common path
@@ -19,33 +20,38 @@ import type { Answer, RequestState } from "./requestState.js"
  * without a body does not enter the body check, the request id is annotated on the request's own fiber, and the
  * access log is only wrapped around the request when info logs are written. The steps share one RequestState.
  */
-export const guard =
-  (options: { readonly bodyLimit: number }) =>
-  <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimitStore | IdempotencyStore> =>
+export const guard = (options: { readonly bodyLimit: number; readonly authFailures: TokenBucket }) => {
+  const failures = authFailures(options.authFailures)
+  return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimitStore | IdempotencyStore> =>
     Effect.withFiberRuntime((fiber) => {
       const context = fiber.currentContext as Context.Context<
         HttpServerRequest.HttpServerRequest | RateLimitStore | IdempotencyStore
       >
       const request = Context.get(context, HttpServerRequest.HttpServerRequest)
+      const rateLimits = Context.get(context, RateLimitStore)
       const state: RequestState = {
         request,
         requestId: requestIdOf(request),
         startedAt: Date.now(),
         status: 500,
         limits: undefined,
-        remember: undefined
+        address: undefined
       }
       // Calls with a bearer key are rate limited, and their POSTs with an Idempotency-Key are idempotent.
       const handle = (text: string): Answer<E, R> => {
         const token = bearerOf(request)
         if (token === undefined || !request.url.startsWith("/api/")) return app
+        const address = Option.getOrElse(request.remoteAddress, () => "unknown")
+        state.address = address
+        const refusal = failures.refusal(address)
+        if (refusal !== undefined) return Effect.succeed(finish(state, refusal))
         const caller = callerOf(token)
-        return rateLimit(state, Context.get(context, RateLimitStore), caller, () =>
+        return rateLimit(state, rateLimits, caller, () =>
           isIdempotent(request) ? idempotent(state, text, caller, app) : app
         )
       }
       const answer = Effect.zipRight(
-        finishing(state),
+        finishing(state, (response) => failures.failed(rateLimits, state, state.address!, response)),
         hasBody(request)
           ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
               Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
@@ -57,3 +63,4 @@ export const guard =
         writesAccessLog(fiber) ? withAccessLog(state, answer) : answer
       )
     })
+}

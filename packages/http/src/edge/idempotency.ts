@@ -1,6 +1,6 @@
 import { type HttpApp, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { hashApiKey, IdempotencyStore, type StoredResponse } from "@leadforge/domain"
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import { finish } from "./finalize.js"
 import { problemResponse } from "./problemResponse.js"
 import type { Answer, RequestState } from "./requestState.js"
@@ -12,8 +12,13 @@ export const isIdempotent = (request: HttpServerRequest.HttpServerRequest): bool
   request.method === "POST" && request.headers["idempotency-key"] !== undefined
 
 /**
- * A POST with an Idempotency-Key: the first request runs (and its final response is remembered through
- * `state.remember`); a retry gets that response (or a refusal).
+ * A POST with an Idempotency-Key: the first request runs and its completed response is kept; a retry gets that
+ * response, or 409 while the first still runs, or 422 with another body.
+ *
+ * Only a completed response is kept, taken when the API answers (not when the platform sends it): a request cut off
+ * by its client (a timeout, exactly when clients retry) is interrupted, its transaction rolled back, and the key
+ * released, so the retry runs afresh instead of replaying an empty 499. A failure, a 5xx or a refusal of the moment
+ * releases the key too.
  */
 export const idempotent = <E, R>(
   state: RequestState,
@@ -50,12 +55,23 @@ export const idempotent = <E, R>(
         )
       case "Replay":
         return finish(state, HttpServerResponse.setHeader(rebuilt(claim.response), "idempotent-replayed", "true"))
+      case "InProgress":
+        return finish(
+          state,
+          problemResponse(
+            409,
+            {
+              code: "idempotency_request_in_progress",
+              detail: "a request with this Idempotency-Key is still running; retry once it has completed"
+            },
+            { "retry-after": "1" }
+          )
+        )
       case "Fresh":
-        state.remember = (final) => {
-          const response = replayable(final)
+        return yield* Effect.onExit(app, (exit) => {
+          const response = Exit.isSuccess(exit) ? replayable(finish(state, exit.value)) : null
           return claim.complete(response === null ? null : stored(response))
-        }
-        return yield* Effect.onExit(app, () => claim.complete(null))
+        })
     }
   })
 }

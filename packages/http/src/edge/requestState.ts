@@ -14,8 +14,8 @@ export interface RequestState {
   status: number
   /** The rate limiter's decision, sent back as RateLimit-* headers. */
   limits: RateLimitDecision | undefined
-  /** Set for a fresh idempotent POST: keeps its final response for the retries. */
-  remember: ((response: HttpServerResponse.HttpServerResponse) => Effect.Effect<void>) | undefined
+  /** The client's address, for a request that sent a key: a 401 to it counts as a failed authentication. */
+  address: string | undefined
 }
 
 /** The response to a request, from a step or from the API behind the steps. */
