@@ -26,6 +26,8 @@ export interface Settings {
   readonly redisKeyPrefix: string
   /** RATE_LIMIT_BURST (100) and RATE_LIMIT_PER_SECOND (20), per API key. */
   readonly rateLimit: TokenBucketOptions
+  /** AUDIT_CHECKPOINT_KEY: signs and checks audit checkpoints; without it checkpoints are refused. */
+  readonly auditCheckpointKey: Option.Option<Redacted.Redacted>
   /** ENVIRONMENT (default `development`), reported by /status. */
   readonly environment: string
   /**
@@ -99,6 +101,22 @@ const listOf = (name: string) =>
     )
   )
 
+/** The shortest checkpoint key accepted: 32 characters, so a guessable word cannot sign checkpoints. */
+export const AUDIT_CHECKPOINT_KEY_MIN_LENGTH = 32
+
+const checkpointKey = optionalSecret("AUDIT_CHECKPOINT_KEY").pipe(
+  Config.mapOrFail((key) =>
+    Option.isSome(key) && Redacted.value(key.value).length < AUDIT_CHECKPOINT_KEY_MIN_LENGTH
+      ? Either.left(
+          ConfigError.InvalidData(
+            ["AUDIT_CHECKPOINT_KEY"],
+            `expected at least ${AUDIT_CHECKPOINT_KEY_MIN_LENGTH} characters (e.g. \`openssl rand -hex 32\`)`
+          )
+        )
+      : Either.right(key)
+  )
+)
+
 const pgliteOptions = Config.all({
   dataDir: PgliteStore.dataDirConfig,
   sharedBuffers: PgliteStore.sharedBuffersConfig
@@ -145,6 +163,7 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
       capacity: yield* numberOr("RATE_LIMIT_BURST", 100),
       refillPerSecond: yield* numberOr("RATE_LIMIT_PER_SECOND", 20)
     },
+    auditCheckpointKey: yield* checkpointKey,
     environment: Option.getOrElse(yield* optionalText("ENVIRONMENT"), () => "development"),
     http: {
       bodyLimitBytes: yield* integerOr("BODY_LIMIT_BYTES", 1024 * 1024, 1),

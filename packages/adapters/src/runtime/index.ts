@@ -5,6 +5,7 @@
 
 /** The embedded database's open errors, which the runtime's persistence can fail with. */
 export { DataDirLocked, PgliteOpenFailed } from "../pglite/PgliteStore.js"
+export { auditCheckpointKey, auditCheckpointKeyFor } from "./AuditCheckpoint.js"
 export {
   type MigrationState,
   migrateToHead,
@@ -31,6 +32,7 @@ export {
 } from "./Knowledge.js"
 export { languageModel, languageModelFor } from "./LanguageModel.js"
 export {
+  AUDIT_CHECKPOINT_KEY_MIN_LENGTH,
   backendsOf,
   type DatabaseChoice,
   databaseDescription,

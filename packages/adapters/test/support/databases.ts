@@ -107,3 +107,17 @@ export const tableCounts = (organizationId: OrganizationId) =>
         (SELECT coalesce(max(sequence), 0)::int FROM audit_heads WHERE organization_id = ${organizationId}) AS audit_head`
     return rows[0] ?? {}
   }).pipe(Effect.orDie)
+
+/**
+ * Runs one statement on the database behind `layer`, bypassing every port: what someone with database access
+ * could do (tests of tamper evidence use it). The layer's resources are released afterwards.
+ */
+export const executeSql = (
+  layer: Layer.Layer<SqlClient.SqlClient, unknown>,
+  statement: string,
+  params: ReadonlyArray<unknown> = []
+) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement, params)).pipe(
+    Effect.provide(layer),
+    Effect.scoped
+  ) as Effect.Effect<ReadonlyArray<unknown>, unknown>

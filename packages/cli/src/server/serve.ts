@@ -106,6 +106,7 @@ export const serve = (options: ServeOptions) => {
   const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(
     Layer.provide(options.languageModel ?? Runtime.languageModel),
     Layer.provide(Runtime.stores),
+    Layer.provide(Runtime.auditCheckpointKey),
     Layer.provide(firstRun(options.onBootstrapKey ?? defaultPrint)),
     Layer.provide(Runtime.systemProbe),
     Layer.provide(Runtime.knowledge),

@@ -1,5 +1,6 @@
 export * from "./Activity.js"
 export * from "./ApiKey.js"
+export * from "./AuditCheckpoint.js"
 export * from "./AuditEvent.js"
 export * from "./Campaign.js"
 export * from "./Contact.js"

@@ -1,5 +1,6 @@
 export * from "./ActivityRepository.js"
 export * from "./ApiKeyRepository.js"
+export * from "./AuditCheckpointKey.js"
 export * from "./AuditLog.js"
 export * from "./CampaignRepository.js"
 export * from "./ContactImportWriter.js"

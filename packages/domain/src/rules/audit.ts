@@ -2,9 +2,24 @@ import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
 import { type AuditAction, type AuditEntityType, AuditEvent, type AuditEventDraft } from "../model/AuditEvent.js"
 
+/**
+ * Where and why a chain fails verification. `sequence` and `eventId` name the event to look at (`eventId` is null
+ * when that event is gone); `brokenAt` is its 0-based position in the list that was checked, kept for callers that
+ * read it. `kind` says how: a link that does not verify, events missing after the chain's end (truncated), or a
+ * chain that verifies but is not the one a checkpoint vouched for (rewritten).
+ */
+export interface ChainBreak {
+  readonly valid: false
+  readonly kind: "link" | "truncated" | "rewritten"
+  readonly sequence: number
+  readonly eventId: string | null
+  readonly brokenAt: number
+  readonly reason: string
+}
+
 export type ChainVerification =
-  | { readonly valid: true; readonly length: number }
-  | { readonly valid: false; readonly brokenAt: number; readonly reason: string }
+  | { readonly valid: true; readonly length: number; readonly checkpointSequence?: number }
+  | ChainBreak
 
 /**
  * Deterministic JSON: object keys sorted, Dates as ISO strings, undefined dropped, no whitespace.
@@ -84,9 +99,10 @@ export const chainAuditEvent = (previous: AuditEvent | null, draft: AuditEventDr
 }
 
 /**
- * Checks a whole chain from its first link (sequence 1). Reports the index of the FIRST event that is wrong:
- * another organization, a sequence out of order, a prevHash that does not link to its predecessor, or a hash
- * that does not match its content.
+ * Checks a whole chain from its first link (sequence 1). Reports the FIRST event that is wrong (its sequence, id
+ * and position): another organization, a sequence out of order, a prevHash that does not link to its
+ * predecessor, or a hash that does not match its content. A chain cut short at its end still verifies: only a
+ * checkpoint kept elsewhere can tell (verifyAuditChainAgainst).
  */
 export const verifyAuditChain = (events: ReadonlyArray<AuditEvent>): ChainVerification => {
   const first = events[0]
@@ -94,7 +110,14 @@ export const verifyAuditChain = (events: ReadonlyArray<AuditEvent>): ChainVerifi
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!
     const previous = index === 0 ? null : events[index - 1]!
-    const broken = (reason: string): ChainVerification => ({ valid: false, brokenAt: index, reason })
+    const broken = (reason: string): ChainVerification => ({
+      valid: false,
+      kind: "link",
+      sequence: event.sequence,
+      eventId: event.id,
+      brokenAt: index,
+      reason
+    })
     if (event.organizationId !== first.organizationId) {
       return broken(`organization ${event.organizationId} differs from the chain's ${first.organizationId}`)
     }

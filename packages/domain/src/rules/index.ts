@@ -1,5 +1,6 @@
 export * from "./apiKey.js"
 export * from "./audit.js"
+export * from "./auditCheckpoint.js"
 export * from "./chunking.js"
 export * from "./contact.js"
 export * from "./dedupe.js"

@@ -1,5 +1,6 @@
 export * from "./activities.js"
 export * from "./apiKeys.js"
+export * from "./auditCheckpoint.js"
 export * from "./catalog/index.js"
 export * from "./changeLeadStatus.js"
 export * from "./contacts.js"
