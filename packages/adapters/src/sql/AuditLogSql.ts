@@ -11,7 +11,7 @@ import {
 } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
-import { clampLimit, decodeCursor, encodeCursor, fromRow, json } from "./rows.js"
+import { clampLimit, decodeCursor, fromRow, json, keysetPage } from "./rows.js"
 
 const AuditRow = fromRow(AuditEvent)
 const SequenceCursor = Schema.Struct({ n: Schema.Int })
@@ -91,12 +91,7 @@ export const make = Effect.gen(function* () {
         after: after?.n,
         limit: limit + 1
       })
-      const items = page.slice(0, limit)
-      const last = items.at(-1)
-      return {
-        items,
-        nextCursor: page.length > limit && last !== undefined ? encodeCursor({ n: last.sequence }) : null
-      }
+      return keysetPage(page, limit, (last) => ({ n: last.sequence }))
     },
     Effect.catchTag("ParseError", Effect.die),
     orUnavailable

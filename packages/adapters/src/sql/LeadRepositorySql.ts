@@ -6,7 +6,7 @@ import { DuplicateLead, LeadId, LeadNotFound, LeadRepository, OrganizationId, Ve
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { LEAD_COLUMNS, LEAD_SELECT_LIST, LeadFromRow, leadParams } from "./leadRow.js"
-import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
+import { CursorId, CursorTimestamp, clampLimit, decodeCursor, json, keysetPage } from "./rows.js"
 
 export { identityKeyOf } from "./leadRow.js"
 
@@ -160,13 +160,9 @@ export const make = Effect.gen(function* () {
       sql`SELECT ${select} FROM leads WHERE ${sql.and(filters)} ORDER BY ${order} LIMIT ${limit + 1}`.withoutTransform
     )
     const page = yield* Schema.decodeUnknown(Schema.Array(LeadFromRow))(rows).pipe(Effect.orDie)
-    const items = page.slice(0, limit)
-    const last = items.at(-1)
-    const nextCursor =
-      page.length > limit && last !== undefined
-        ? encodeCursor(byScore ? { s: last.leadScore, id: last.id } : { c: last.createdAt.toISOString(), id: last.id })
-        : null
-    return { items, nextCursor }
+    return keysetPage(page, limit, (last) =>
+      byScore ? { s: last.leadScore, id: last.id } : { c: last.createdAt.toISOString(), id: last.id }
+    )
   }, orUnavailable)
 
   const remove = Effect.fn("LeadRepositorySql.delete")(function* (organizationId: OrganizationId, id: LeadId) {

@@ -10,7 +10,7 @@ import {
 } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
-import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, fromRow, json } from "./rows.js"
+import { CursorId, CursorTimestamp, clampLimit, decodeCursor, fromRow, json, keysetPage } from "./rows.js"
 
 /** `input`, `result` and `error` live in the `data` jsonb column. */
 const TaskRow = fromRow(ResearchTask, ({ data, ...columns }) => ({ ...columns, ...(data as object) }))
@@ -148,15 +148,7 @@ export const make = Effect.gen(function* () {
       const limit = clampLimit(query.limit)
       const after = yield* decodeCursor(CreatedCursor, query.cursor)
       const page = yield* pageQuery({ organizationId, status: query.status, after, limit: limit + 1 })
-      const items = page.slice(0, limit)
-      const last = items.at(-1)
-      return {
-        items,
-        nextCursor:
-          page.length > limit && last !== undefined
-            ? encodeCursor({ c: last.createdAt.toISOString(), id: last.id })
-            : null
-      }
+      return keysetPage(page, limit, (last) => ({ c: last.createdAt.toISOString(), id: last.id }))
     },
     Effect.catchTag("ParseError", Effect.die),
     orUnavailable

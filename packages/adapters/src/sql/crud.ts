@@ -3,7 +3,7 @@ import * as SqlSchema from "@effect/sql/SqlSchema"
 import { EntityNotFound, type ListQuery, OrganizationId, UniqueConflict, VersionConflict } from "@leadforge/domain"
 import { Effect, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
-import { CursorId, CursorTimestamp, clampLimit, decodeCursor, encodeCursor, json } from "./rows.js"
+import { CursorId, CursorTimestamp, clampLimit, decodeCursor, json, keysetPage } from "./rows.js"
 
 interface Versioned {
   readonly id: string
@@ -136,15 +136,7 @@ export const makeCrud = <A extends Versioned, I>(options: {
         const limit = clampLimit(query.limit)
         const after = yield* decodeCursor(CreatedCursor, query.cursor)
         const page = yield* pageQuery({ organizationId, after, limit: limit + 1 })
-        const items = page.slice(0, limit)
-        const last = items.at(-1)
-        return {
-          items,
-          nextCursor:
-            page.length > limit && last !== undefined
-              ? encodeCursor({ c: last.createdAt.toISOString(), id: last.id })
-              : null
-        }
+        return keysetPage(page, limit, (last) => ({ c: last.createdAt.toISOString(), id: last.id }))
       },
       Effect.catchTag("ParseError", Effect.die),
       orUnavailable

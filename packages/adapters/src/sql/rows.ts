@@ -63,5 +63,15 @@ export const CursorTimestamp = Schema.String.pipe(Schema.filter((s) => !Number.i
 /** The tie-breaking id of a keyset cursor: a UUID, since it is compared with uuid columns. */
 export const CursorId = Schema.UUID
 
+/**
+ * A keyset page from `limit + 1` rows fetched in order: the first `limit`, and a cursor after the last of them when
+ * the extra row says there is more.
+ */
+export const keysetPage = <A>(rows: ReadonlyArray<A>, limit: number, cursorOf: (last: A) => unknown) => {
+  const items = rows.slice(0, limit)
+  const last = items.at(-1)
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null }
+}
+
 export const clampLimit = (limit: number | undefined, fallback = 50, max = 500): number =>
   Math.max(1, Math.min(max, Math.trunc(limit ?? fallback)))
