@@ -100,7 +100,8 @@ describe("runtime: backends chosen from the environment", () => {
       expect((yield* Runtime.readSettings.pipe(withEnv({}))).http).toEqual({
         bodyLimitBytes: 1024 * 1024,
         corsOrigins: [],
-        apiKeyCacheSeconds: 5
+        apiKeyCacheSeconds: 5,
+        authFailures: { capacity: 10, refillPerSecond: 1 }
       })
       const set = yield* Runtime.readSettings.pipe(
         withEnv({
@@ -109,7 +110,7 @@ describe("runtime: backends chosen from the environment", () => {
           API_KEY_CACHE_SECONDS: "0"
         })
       )
-      expect(set.http).toEqual({
+      expect(set.http).toMatchObject({
         bodyLimitBytes: 2048,
         corsOrigins: ["https://a.example", "https://b.example"],
         apiKeyCacheSeconds: 0
