@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { Confidence, E164, fieldNames, Provenance, Timestamps, Version } from "./common.js"
 import { ContactId, LeadId, OrganizationId } from "./ids.js"
+import { Text, TextLimits } from "./text.js"
 
 export const EmailStatus = Schema.Literal("unverified", "valid", "risky", "invalid")
 export type EmailStatus = typeof EmailStatus.Type
@@ -67,15 +68,15 @@ export class Contact extends Schema.Class<Contact>("Contact")({
   }
 }
 
-/** What a user, an import or a research task may submit for a contact. */
+/** What a user, an import or a research task may submit for a contact: storable text of bounded length. */
 export const ContactFields = Schema.Struct({
-  firstName: Schema.optional(Schema.NullOr(Schema.String)),
-  lastName: Schema.optional(Schema.NullOr(Schema.String)),
-  fullName: Schema.optional(Schema.NullOr(Schema.String)),
-  email: Schema.optional(Schema.NullOr(Schema.String)),
-  jobTitle: Schema.optional(Schema.NullOr(Schema.String)),
-  phone: Schema.optional(Schema.NullOr(Schema.String)),
-  linkedinUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  firstName: Schema.optional(Schema.NullOr(Text(TextLimits.personName))),
+  lastName: Schema.optional(Schema.NullOr(Text(TextLimits.personName))),
+  fullName: Schema.optional(Schema.NullOr(Text(TextLimits.name))),
+  email: Schema.optional(Schema.NullOr(Text(TextLimits.email))),
+  jobTitle: Schema.optional(Schema.NullOr(Text(TextLimits.jobTitle))),
+  phone: Schema.optional(Schema.NullOr(Text(TextLimits.phone))),
+  linkedinUrl: Schema.optional(Schema.NullOr(Text(TextLimits.url))),
   source: Schema.optional(ContactSource)
 })
 export type ContactFields = typeof ContactFields.Type

@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import { Confidence, CountryCode, fieldNames, Provenance, Score, Timestamps, Version } from "./common.js"
 import { LeadId, OrganizationId, UserId } from "./ids.js"
 import { LeadStatus } from "./LeadStatus.js"
+import { DateTime, NonNegativeInt4, SafeText, Text, TextLimits } from "./text.js"
 
 export const FundingStage = Schema.Literal(
   "bootstrapped",
@@ -24,12 +25,12 @@ export const LeadSource = Schema.Literal("manual", "import", "api", "enrichment"
 export type LeadSource = typeof LeadSource.Type
 
 export class Location extends Schema.Class<Location>("Location")({
-  city: Schema.optional(Schema.String),
-  region: Schema.optional(Schema.String),
+  city: Schema.optional(Text(TextLimits.personName)),
+  region: Schema.optional(Text(TextLimits.personName)),
   country: CountryCode
 }) {}
 
-export const Tag = Schema.String.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(64))
+export const Tag = SafeText.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(TextLimits.tag))
 
 /** A company the team could sell to. */
 export class Lead extends Schema.Class<Lead>("Lead")({
@@ -60,21 +61,27 @@ export class Lead extends Schema.Class<Lead>("Lead")({
   version: Version
 }) {}
 
-/** The fields a user or import may set on a lead; everything else is derived. */
+/** At most this many tags and product interests on one lead. */
+export const MAX_LEAD_LIST_ITEMS = 100
+
+/**
+ * The fields a user or import may set on a lead; everything else is derived. Every string has a maximum length and
+ * must be storable text (SafeText); the employee count fits the int4 column that stores it.
+ */
 export const LeadFields = Schema.Struct({
-  companyName: Schema.String,
-  domain: Schema.optional(Schema.NullOr(Schema.String)),
-  website: Schema.optional(Schema.NullOr(Schema.String)),
-  industry: Schema.optional(Schema.NullOr(Schema.String)),
-  employeeCount: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.nonNegative()))),
+  companyName: Text(TextLimits.name),
+  domain: Schema.optional(Schema.NullOr(Text(TextLimits.domain))),
+  website: Schema.optional(Schema.NullOr(Text(TextLimits.url))),
+  industry: Schema.optional(Schema.NullOr(Text(TextLimits.industry))),
+  employeeCount: Schema.optional(Schema.NullOr(NonNegativeInt4)),
   fundingStage: Schema.optional(Schema.NullOr(FundingStage)),
   location: Schema.optional(Schema.NullOr(Location)),
   aiAdoptionScore: Schema.optional(Schema.NullOr(Score)),
-  tags: Schema.optional(Schema.Array(Tag)),
+  tags: Schema.optional(Schema.Array(Tag).pipe(Schema.maxItems(MAX_LEAD_LIST_ITEMS))),
   ownerId: Schema.optional(Schema.NullOr(UserId)),
-  nextFollowUpAt: Schema.optional(Schema.NullOr(Schema.Date)),
-  productInterests: Schema.optional(Schema.Array(Schema.String)),
-  notes: Schema.optional(Schema.NullOr(Schema.String)),
+  nextFollowUpAt: Schema.optional(Schema.NullOr(DateTime)),
+  productInterests: Schema.optional(Schema.Array(Text(TextLimits.name)).pipe(Schema.maxItems(MAX_LEAD_LIST_ITEMS))),
+  notes: Schema.optional(Schema.NullOr(Text(TextLimits.notes))),
   source: Schema.optional(LeadSource)
 })
 export type LeadFields = typeof LeadFields.Type

@@ -1,17 +1,17 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { Activity, ActivityKind, ContactId, LeadId } from "@leadforge/domain"
+import { Activity, ActivityKind, ContactId, DateTime, LeadId, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { listOf, reportAll } from "../../contract/schemas.js"
+import { listOf, reportAllStrict } from "../../contract/schemas.js"
 
 const LeadPath = Schema.Struct({ leadId: LeadId })
 
 export const ActivityInput = Schema.Struct({
   kind: ActivityKind,
-  occurredAt: Schema.Date,
-  summary: Schema.optional(Schema.NullOr(Schema.String.pipe(Schema.maxLength(10_000)))),
+  occurredAt: DateTime,
+  summary: Schema.optional(Schema.NullOr(Text(TextLimits.notes))),
   contactId: Schema.optional(Schema.NullOr(ContactId))
-}).annotations(reportAll)
+}).annotations(reportAllStrict)
 
 export class ActivitiesApi extends HttpApiGroup.make("activities")
   .add(

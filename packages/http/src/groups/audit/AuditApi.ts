@@ -1,16 +1,16 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { AuditCheckpoint, AuditEntityType, AuditEvent } from "@leadforge/domain"
+import { AuditCheckpoint, AuditEntityType, AuditEvent, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { DateParam, Limit, pageOf, reportAll } from "../../contract/schemas.js"
+import { Cursor, DateParam, Limit, pageOf, reportAll } from "../../contract/schemas.js"
 
 export const AuditListParams = Schema.Struct({
   entityType: Schema.optionalWith(AuditEntityType, { exact: true }),
-  entityId: Schema.optionalWith(Schema.String, { exact: true }),
+  entityId: Schema.optionalWith(Text(TextLimits.id), { exact: true }),
   from: Schema.optionalWith(DateParam, { exact: true }),
   to: Schema.optionalWith(DateParam, { exact: true }),
   limit: Schema.optionalWith(Limit, { exact: true }),
-  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+  cursor: Schema.optionalWith(Cursor, { exact: true })
 }).annotations(reportAll)
 
 const CHECKPOINT_NOT_CONFIGURED = "audit_checkpoint_not_configured"

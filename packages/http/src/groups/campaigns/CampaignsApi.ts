@@ -1,25 +1,22 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Campaign, CampaignId, CampaignStatus, Money } from "@leadforge/domain"
+import { Campaign, CampaignId, CampaignStatus, DateTime, Money, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { IfMatchHeaders, PageParams, pageOf, reportAll } from "../../contract/schemas.js"
+import { IfMatchHeaders, PageParams, pageOf, reportAllStrict, VersionField } from "../../contract/schemas.js"
 
 const campaignFields = {
-  name: Schema.String,
+  name: Text(TextLimits.name),
   status: Schema.optional(CampaignStatus),
   budget: Schema.optional(Schema.NullOr(Money)),
-  startsAt: Schema.optional(Schema.NullOr(Schema.Date)),
-  endsAt: Schema.optional(Schema.NullOr(Schema.Date))
+  startsAt: Schema.optional(Schema.NullOr(DateTime)),
+  endsAt: Schema.optional(Schema.NullOr(DateTime))
 }
-export const CampaignInput = Schema.Struct(campaignFields).annotations(reportAll)
+export const CampaignInput = Schema.Struct(campaignFields).annotations(reportAllStrict)
 export const CampaignUpdate = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  status: Schema.optional(CampaignStatus),
-  budget: Schema.optional(Schema.NullOr(Money)),
-  startsAt: Schema.optional(Schema.NullOr(Schema.Date)),
-  endsAt: Schema.optional(Schema.NullOr(Schema.Date)),
-  version: Schema.optional(Schema.Int)
-}).annotations(reportAll)
+  ...campaignFields,
+  name: Schema.optional(campaignFields.name),
+  version: Schema.optional(VersionField)
+}).annotations(reportAllStrict)
 
 const CampaignPath = Schema.Struct({ id: CampaignId })
 

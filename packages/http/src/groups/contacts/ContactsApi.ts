@@ -1,24 +1,24 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Contact, ContactFields, ContactId, EmailStatus, LeadId } from "@leadforge/domain"
+import { Contact, ContactFields, ContactId, EmailStatus, LeadId, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { FieldError } from "../../contract/Problems.js"
 import { Authentication } from "../../contract/Security.js"
-import { IfMatchHeaders, listOf, reportAll } from "../../contract/schemas.js"
+import { IfMatchHeaders, listOf, reportAllStrict, VersionField } from "../../contract/schemas.js"
 
 const LeadPath = Schema.Struct({ leadId: LeadId })
 const ContactPath = Schema.Struct({ leadId: LeadId, contactId: ContactId })
 
 export const ContactUpdate = Schema.Struct({
   ...ContactFields.fields,
-  version: Schema.optional(Schema.Int)
-}).annotations(reportAll)
+  version: Schema.optional(VersionField)
+}).annotations(reportAllStrict)
 
 export const ValidateContactsRequest = Schema.Struct({
   contacts: Schema.Array(ContactFields).pipe(Schema.minItems(1), Schema.maxItems(1000)),
   /** Checked against each email's domain, as when the contact is added to a lead with this domain. */
-  companyDomain: Schema.optional(Schema.NullOr(Schema.String)),
-  defaultCountry: Schema.optional(Schema.String)
-}).annotations(reportAll)
+  companyDomain: Schema.optional(Schema.NullOr(Text(TextLimits.domain))),
+  defaultCountry: Schema.optional(Text(TextLimits.personName))
+}).annotations(reportAllStrict)
 
 export class NormalizedContact extends Schema.Class<NormalizedContact>("NormalizedContact")({
   firstName: Schema.NullOr(Schema.String),
@@ -45,7 +45,7 @@ export class ContactsApi extends HttpApiGroup.make("contacts")
   .add(
     HttpApiEndpoint.post("create", "/leads/:leadId/contacts")
       .setPath(LeadPath)
-      .setPayload(ContactFields.annotations(reportAll))
+      .setPayload(ContactFields.annotations(reportAllStrict))
       .addSuccess(Contact, { status: 201 })
       .annotate(OpenApi.Summary, "Add a contact to a lead")
   )

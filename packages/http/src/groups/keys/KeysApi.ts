@@ -1,8 +1,8 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { ApiKeyId, Role } from "@leadforge/domain"
+import { ApiKeyId, Role, SafeText } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { listOf, reportAll } from "../../contract/schemas.js"
+import { listOf, reportAllStrict } from "../../contract/schemas.js"
 
 export class ApiKeyView extends Schema.Class<ApiKeyView>("ApiKeyView")({
   id: ApiKeyId,
@@ -21,9 +21,9 @@ export class CreatedApiKey extends Schema.Class<CreatedApiKey>("CreatedApiKey")(
 }) {}
 
 export const NewApiKey = Schema.Struct({
-  name: Schema.String.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(100)),
+  name: SafeText.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(100)),
   role: Role
-}).annotations(reportAll)
+}).annotations(reportAllStrict)
 
 export class KeysApi extends HttpApiGroup.make("keys")
   .add(

@@ -1,8 +1,18 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Grade, Lead, LeadFields, LeadId, LeadPatch, LeadStatus } from "@leadforge/domain"
+import { Grade, Lead, LeadFields, LeadId, LeadPatch, LeadStatus, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { DateParam, IfMatchHeaders, Limit, pageOf, reportAll } from "../../contract/schemas.js"
+import {
+  Cursor,
+  DateParam,
+  IfMatchHeaders,
+  Limit,
+  pageOf,
+  QueryText,
+  reportAll,
+  reportAllStrict,
+  VersionField
+} from "../../contract/schemas.js"
 
 const LeadPath = Schema.Struct({ id: LeadId })
 
@@ -13,25 +23,26 @@ export const ScoreParam = Schema.NumberFromString.pipe(
 
 export const LeadListParams = Schema.Struct({
   status: Schema.optionalWith(Schema.Array(LeadStatus), { exact: true }),
-  industry: Schema.optionalWith(Schema.String, { exact: true }),
-  country: Schema.optionalWith(Schema.String, { exact: true }),
+  industry: Schema.optionalWith(Text(TextLimits.industry), { exact: true }),
+  country: Schema.optionalWith(Text(TextLimits.personName), { exact: true }),
   minScore: Schema.optionalWith(ScoreParam, { exact: true }),
   maxScore: Schema.optionalWith(ScoreParam, { exact: true }),
-  tag: Schema.optionalWith(Schema.String, { exact: true }),
-  q: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(200)), { exact: true }),
+  tag: Schema.optionalWith(Text(TextLimits.tag), { exact: true }),
+  q: Schema.optionalWith(QueryText, { exact: true }),
   createdAfter: Schema.optionalWith(DateParam, { exact: true }),
   createdBefore: Schema.optionalWith(DateParam, { exact: true }),
   sort: Schema.optionalWith(Schema.Literal("score", "created"), { exact: true }),
   limit: Schema.optionalWith(Limit, { exact: true }),
-  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+  cursor: Schema.optionalWith(Cursor, { exact: true })
 }).annotations(reportAll)
 
 export const LeadPage = pageOf(Lead)
 
 /** A partial lead; `version` is the version read, when the client does not send If-Match. */
-export const LeadUpdate = Schema.extend(LeadPatch, Schema.Struct({ version: Schema.optional(Schema.Int) })).annotations(
-  reportAll
-)
+export const LeadUpdate = Schema.extend(
+  LeadPatch,
+  Schema.Struct({ version: Schema.optional(VersionField) })
+).annotations(reportAllStrict)
 
 export class ScoreFactor extends Schema.Class<ScoreFactor>("ScoreFactor")({
   factor: Schema.String,
@@ -67,18 +78,18 @@ export class MergeResult extends Schema.Class<MergeResult>("MergeResult")({
 export const StatusChange = Schema.Struct({
   status: LeadStatus,
   reopen: Schema.optional(Schema.Boolean),
-  version: Schema.optional(Schema.Int)
-}).annotations(reportAll)
+  version: Schema.optional(VersionField)
+}).annotations(reportAllStrict)
 
 export const MergeRequest = Schema.Struct({
   sourceId: LeadId,
   dryRun: Schema.optional(Schema.Boolean)
-}).annotations(reportAll)
+}).annotations(reportAllStrict)
 
 export class LeadsApi extends HttpApiGroup.make("leads")
   .add(
     HttpApiEndpoint.post("create", "/leads")
-      .setPayload(LeadFields.annotations(reportAll))
+      .setPayload(LeadFields.annotations(reportAllStrict))
       .addSuccess(Lead, { status: 201 })
       .annotate(OpenApi.Summary, "Create a lead")
   )

@@ -1,21 +1,21 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Product, ProductId } from "@leadforge/domain"
+import { Product, ProductId, Text, TextLimits } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
-import { IfMatchHeaders, PageParams, pageOf, reportAll } from "../../contract/schemas.js"
+import { IfMatchHeaders, PageParams, pageOf, reportAllStrict, VersionField } from "../../contract/schemas.js"
 
 const productFields = {
-  name: Schema.String,
-  description: Schema.optional(Schema.NullOr(Schema.String)),
-  category: Schema.optional(Schema.NullOr(Schema.String))
+  name: Text(TextLimits.name),
+  description: Schema.optional(Schema.NullOr(Text(TextLimits.description))),
+  category: Schema.optional(Schema.NullOr(Text(TextLimits.industry)))
 }
-export const ProductInput = Schema.Struct(productFields).annotations(reportAll)
+export const ProductInput = Schema.Struct(productFields).annotations(reportAllStrict)
 export const ProductUpdate = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.NullOr(Schema.String)),
-  category: Schema.optional(Schema.NullOr(Schema.String)),
-  version: Schema.optional(Schema.Int)
-}).annotations(reportAll)
+  name: Schema.optional(productFields.name),
+  description: productFields.description,
+  category: productFields.category,
+  version: Schema.optional(VersionField)
+}).annotations(reportAllStrict)
 
 const ProductPath = Schema.Struct({ id: ProductId })
 

@@ -3,7 +3,7 @@ import { ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/dom
 import { Duration, Schema } from "effect"
 import { NEEDS_MODEL } from "../../contract/descriptions.js"
 import { Authentication } from "../../contract/Security.js"
-import { Limit, pageOf, reportAllStrict } from "../../contract/schemas.js"
+import { Cursor, Limit, pageOf, reportAllStrict } from "../../contract/schemas.js"
 
 /** The longest `?wait=` a request may hold a connection. */
 export const MAX_WAIT = Duration.seconds(60)
@@ -57,7 +57,7 @@ export const ResearchGetParams = Schema.Struct({
 export const ResearchListParams = Schema.Struct({
   status: Schema.optionalWith(ResearchTaskStatus, { exact: true }),
   limit: Schema.optionalWith(Limit, { exact: true }),
-  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+  cursor: Schema.optionalWith(Cursor, { exact: true })
 }).annotations(reportAllStrict)
 
 export const ResearchPage = pageOf(ResearchTask)
