@@ -8,12 +8,30 @@ export class FieldIssue extends Schema.Class<FieldIssue>("FieldIssue")({
   message: Schema.String
 }) {}
 
-/** One formatted schema issue as a FieldIssue: its path joined with dots ("(root)" when empty). */
+/** At most this many characters of a value the caller sent are echoed back in an issue's message. */
+export const MAX_ECHOED = 100
+
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}…`)
+
+/**
+ * A schema message with the value it echoes ("…, actual <value>") cut to MAX_ECHOED characters, so that a 1 MB
+ * input does not come back as a 1 MB error; a message that echoes nothing is cut at a few lines' length.
+ */
+export const clipMessage = (message: string): string => {
+  const at = message.indexOf("actual ")
+  if (at === -1) return cut(message, 4 * MAX_ECHOED)
+  return `${cut(message.slice(0, at), 4 * MAX_ECHOED)}actual ${cut(message.slice(at + 7), MAX_ECHOED)}`
+}
+
+/**
+ * One formatted schema issue as a FieldIssue: its path joined with dots ("(root)" when empty); a field the schema
+ * does not know is `unknown_field`.
+ */
 export const fieldIssueOf = (issue: ParseResult.ArrayFormatterIssue): FieldIssue =>
   new FieldIssue({
-    field: issue.path.length === 0 ? "(root)" : issue.path.map(String).join("."),
-    code: issue._tag === "Missing" ? "required" : "invalid",
-    message: issue.message
+    field: issue.path.length === 0 ? "(root)" : cut(issue.path.map(String).join("."), 4 * MAX_ECHOED),
+    code: issue._tag === "Missing" ? "required" : issue._tag === "Unexpected" ? "unknown_field" : "invalid",
+    message: issue._tag === "Unexpected" ? "is not a field of this request" : clipMessage(issue.message)
   })
 
 /** Every issue of a schema failure, one FieldIssue each; anything that is not a ParseError is one root issue. */

@@ -1,5 +1,6 @@
 import { HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
+import { clip, MAX_JSON_DEPTH, nestsDeeperThan, unsafeBodyFields, unsafeQueryFields } from "./input.js"
 import { problemResponse } from "./problemResponse.js"
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"])
@@ -13,9 +14,24 @@ const JSON_TYPE = /^application\/json\s*(?:;.*)?$/i
 export const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean =>
   BODY_METHODS.has(request.method) && request.url.startsWith("/api/")
 
+const invalidText = (errors: ReturnType<typeof unsafeBodyFields>) =>
+  problemResponse(400, {
+    code: "invalid_request",
+    detail: "the request is invalid; see errors for every failing field",
+    errors
+  })
+
+/** A 400 naming every query parameter that holds a NUL, or undefined when none does. */
+export const checkQuery = (
+  request: HttpServerRequest.HttpServerRequest
+): HttpServerResponse.HttpServerResponse | undefined => {
+  const errors = unsafeQueryFields(request.url)
+  return errors.length === 0 ? undefined : invalidText(errors)
+}
+
 /**
- * For a POST, PUT, PATCH or DELETE to the API: Left(problem response) when the body is too large, not JSON, or
- * malformed JSON; Right(body text) to go on.
+ * For a POST, PUT, PATCH or DELETE to the API: Left(problem response) when the body is too large, not JSON,
+ * malformed or too deeply nested JSON, or holds text that cannot be stored; Right(body text) to go on.
  */
 export const checkBody = (
   request: HttpServerRequest.HttpServerRequest,
@@ -37,7 +53,7 @@ export const checkBody = (
           415,
           {
             code: "unsupported_media_type",
-            detail: `send the body as application/json, not ${contentType === "" ? "without a content type" : contentType}`
+            detail: `send the body as application/json, not ${contentType === "" ? "without a content type" : clip(contentType)}`
           },
           // RFC 9110 §15.5.16: the media types the resource accepts
           { accept: "application/json" }
@@ -51,15 +67,25 @@ export const checkBody = (
       )
     }
     if (text.right.trim() === "") return Either.right(text.right)
+    if (nestsDeeperThan(text.right, MAX_JSON_DEPTH)) {
+      return Either.left(
+        problemResponse(400, {
+          code: "json_too_deep",
+          detail: `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`
+        })
+      )
+    }
+    let parsed: unknown
     try {
-      JSON.parse(text.right)
-      return Either.right(text.right)
+      parsed = JSON.parse(text.right)
     } catch (error) {
       return Either.left(
         problemResponse(400, {
           code: "malformed_json",
-          detail: `the body is not valid JSON: ${error instanceof Error ? error.message : "parse error"}`
+          detail: `the body is not valid JSON: ${error instanceof Error ? clip(error.message, 200) : "parse error"}`
         })
       )
     }
+    const unsafe = unsafeBodyFields(parsed)
+    return unsafe.length === 0 ? Either.right(text.right) : Either.left(invalidText(unsafe))
   })

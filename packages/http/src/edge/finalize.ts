@@ -1,6 +1,7 @@
 import { HttpApp, type HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { PROBLEM_CONTENT_TYPE } from "../contract/Problems.js"
+import { clip } from "./input.js"
 import { problemResponse } from "./problemResponse.js"
 import type { RequestState } from "./requestState.js"
 
@@ -15,7 +16,7 @@ export const finalize = (
   if (response.status === 404 && response.body._tag === "Empty") {
     return problemResponse(404, {
       code: "route_not_found",
-      detail: `no route for ${request.method} ${request.url.split("?")[0]}`
+      detail: `no route for ${request.method} ${clip(request.url.split("?")[0] ?? "")}`
     })
   }
   if (response.status >= 500 && response.status !== 503) {

@@ -3,7 +3,7 @@ import { type IdempotencyStore, RateLimitStore, type TokenBucket } from "@leadfo
 import { Context, Effect, Either, Option } from "effect"
 import { logServerErrors, withAccessLog, writesAccessLog } from "./accessLog.js"
 import { authFailures } from "./authFailures.js"
-import { checkBody, hasBody } from "./body.js"
+import { checkBody, checkQuery, hasBody } from "./body.js"
 import { finish, finishing } from "./finalize.js"
 import { idempotent, isIdempotent } from "./idempotency.js"
 import { bearerOf, callerOf, rateLimit } from "./rateLimit.js"
@@ -50,13 +50,16 @@ export const guard = (options: { readonly bodyLimit: number; readonly authFailur
           isIdempotent(request) ? idempotent(state, text, caller, app) : app
         )
       }
+      const queryProblem = request.url.startsWith("/api/") ? checkQuery(request) : undefined
       const answer = Effect.zipRight(
         finishing(state, (response) => failures.failed(rateLimits, state, state.address!, response)),
-        hasBody(request)
-          ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
-              Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
-            )
-          : Effect.suspend(() => handle(""))
+        queryProblem !== undefined
+          ? Effect.succeed(finish(state, queryProblem))
+          : hasBody(request)
+            ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
+                Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
+              )
+            : Effect.suspend(() => handle(""))
       ).pipe(logServerErrors(state))
       return Effect.zipRight(
         annotateRequestId(state.requestId),
