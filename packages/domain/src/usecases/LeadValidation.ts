@@ -86,3 +86,35 @@ export const buildDecodedLead = (
   if (issues.length > 0) return Either.left(new ValidationFailed({ entity: "lead", issues }))
   return Either.right(new Lead(props, { disableValidation: true }))
 }
+
+const textOrNull = (value: unknown): string | null | undefined =>
+  typeof value === "string" || value === null ? value : undefined
+
+/**
+ * The lead's own rules (a company name that trims to nothing or is too long, a domain or website with no registrable
+ * domain) over the fields of raw input that are text, whatever the rest of it holds: when the input fails its
+ * schema, these are reported with the schema's issues, so one response names every failing field. For a patch
+ * (`partial`), only the fields it sets are checked, and a website only together with a domain: without one, whether
+ * the website must give the domain depends on the lead as stored.
+ */
+export const leadRuleIssues = (input: unknown, partial: boolean): Array<FieldIssue> => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return []
+  const raw = input as Record<string, unknown>
+  const issues: Array<FieldIssue> = []
+  const companyName = raw.companyName
+  if (typeof companyName === "string") {
+    const checked = validateNormalized({ companyName: companyName.trim() })
+    if (Either.isLeft(checked)) issues.push(...toFieldIssues(checked.left))
+  }
+  const domain = textOrNull(raw.domain)
+  const website = textOrNull(raw.website)
+  if (domain !== undefined || (website !== undefined && !partial)) {
+    const { issues: normalization } = normalizeLeadFields({
+      companyName: "",
+      ...(domain === undefined ? {} : { domain }),
+      ...(website === undefined ? {} : { website })
+    })
+    issues.push(...normalization)
+  }
+  return issues
+}

@@ -10,7 +10,13 @@ export * from "./enrichLead.js"
 export * from "./knowledge.js"
 export * from "./knowledgeLeads.js"
 export * from "./knowledgeSearch.js"
-export { buildDecodedLead, buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+export {
+  buildDecodedLead,
+  buildLead,
+  decodeLeadFields,
+  leadRuleIssues,
+  normalizeLeadFields
+} from "./LeadValidation.js"
 export * from "./leadContacts.js"
 export * from "./leadDetail.js"
 export * from "./leadIndexSync.js"
