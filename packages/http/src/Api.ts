@@ -1,19 +1,5 @@
 import { HttpApi, OpenApi } from "@effect/platform"
-import {
-  BadRequest,
-  Conflict,
-  Forbidden,
-  InternalError,
-  NotFound,
-  PayloadTooLarge,
-  PreconditionFailed,
-  PreconditionRequired,
-  ServiceUnavailable,
-  TooManyRequests,
-  Unauthorized,
-  Unprocessable,
-  UnsupportedMediaType
-} from "./contract/Problems.js"
+import { Problems } from "./contract/Problems.js"
 import { ActivitiesApi } from "./groups/activities/ActivitiesApi.js"
 import { AuditApi } from "./groups/audit/AuditApi.js"
 import { CampaignsApi } from "./groups/campaigns/CampaignsApi.js"
@@ -41,19 +27,19 @@ export class LeadforgeApi extends HttpApi.make("leadforge")
   .add(KnowledgeApi)
   .add(EnrichmentApi)
   .add(ResearchApi)
-  .addError(BadRequest)
-  .addError(Unauthorized)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .addError(PreconditionFailed)
-  .addError(PayloadTooLarge)
-  .addError(UnsupportedMediaType)
-  .addError(Unprocessable)
-  .addError(PreconditionRequired)
-  .addError(TooManyRequests)
-  .addError(InternalError)
-  .addError(ServiceUnavailable)
+  .addError(Problems.BadRequest)
+  .addError(Problems.Unauthorized)
+  .addError(Problems.Forbidden)
+  .addError(Problems.NotFound)
+  .addError(Problems.Conflict)
+  .addError(Problems.PreconditionFailed)
+  .addError(Problems.PayloadTooLarge)
+  .addError(Problems.UnsupportedMediaType)
+  .addError(Problems.Unprocessable)
+  .addError(Problems.PreconditionRequired)
+  .addError(Problems.TooManyRequests)
+  .addError(Problems.InternalError)
+  .addError(Problems.ServiceUnavailable)
   .annotateContext(
     OpenApi.annotations({
       title: "Leadforge API",

@@ -31,77 +31,71 @@ const problemFields = {
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json"
 
-const problem = <A>(status: number, identifier: string): Schema.Annotations.Schema<A> =>
-  ({
-    ...HttpApiSchema.annotations<A>({ status, identifier }),
-    [HttpApiSchema.AnnotationEncoding]: { kind: "Json", contentType: PROBLEM_CONTENT_TYPE }
-  }) as Schema.Annotations.Schema<A>
+/**
+ * A problem as server code sees it is a tagged error, so that handlers can `yield*` it and clients can `catchTag` it.
+ * On the wire it is plain RFC 9457 problem details: `_tag` is an internal name and is not sent. The contract declares
+ * each class through `wire`: the problem's members without `_tag`, served as application/problem+json with the
+ * problem's status; decoding (in the typed client) puts the tag back, so a client still gets an instance of the
+ * class. There is one problem class per status, so the status names the class.
+ */
+export const wire = <Self extends { readonly _tag: string }, Fields extends Schema.Struct.Fields, I>(
+  cls: Schema.Schema<Self, I> & (new (props: Schema.Struct.Type<Fields>) => Self),
+  identifier: string,
+  fields: Fields,
+  annotations: Schema.Annotations.Schema<Self>
+) => {
+  const names = Object.keys(fields)
+  return Schema.transform(Schema.Struct(fields).annotations({ identifier }), Schema.typeSchema(cls), {
+    strict: false,
+    decode: (members) => new cls(members as Schema.Struct.Type<Fields>),
+    encode: (error) => {
+      const members = error as unknown as Record<string, unknown>
+      return Object.fromEntries(names.filter((name) => name in members).map((name) => [name, members[name]]))
+    }
+  }).annotations(annotations)
+}
 
-export class BadRequest extends Schema.TaggedError<BadRequest>()(
-  "BadRequest",
-  problemFields,
-  problem<BadRequest>(400, "BadRequest")
-) {}
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
-  "Unauthorized",
-  problemFields,
-  problem<Unauthorized>(401, "Unauthorized")
-) {}
-export class Forbidden extends Schema.TaggedError<Forbidden>()(
-  "Forbidden",
-  problemFields,
-  problem<Forbidden>(403, "Forbidden")
-) {}
-export class NotFound extends Schema.TaggedError<NotFound>()(
-  "NotFound",
-  problemFields,
-  problem<NotFound>(404, "NotFound")
-) {}
-export class Conflict extends Schema.TaggedError<Conflict>()(
-  "Conflict",
-  problemFields,
-  problem<Conflict>(409, "Conflict")
-) {}
-export class PreconditionFailed extends Schema.TaggedError<PreconditionFailed>()(
-  "PreconditionFailed",
-  problemFields,
-  problem<PreconditionFailed>(412, "PreconditionFailed")
-) {}
-export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
-  "PayloadTooLarge",
-  problemFields,
-  problem<PayloadTooLarge>(413, "PayloadTooLarge")
-) {}
+const problem = <A>(status: number): Schema.Annotations.Schema<A> => ({
+  ...HttpApiSchema.annotations<A>({ status }),
+  [HttpApiSchema.AnnotationEncoding]: { kind: "Json", contentType: PROBLEM_CONTENT_TYPE }
+})
+
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", problemFields) {}
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", problemFields) {}
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", problemFields) {}
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", problemFields) {}
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", problemFields) {}
+export class PreconditionFailed extends Schema.TaggedError<PreconditionFailed>()("PreconditionFailed", problemFields) {}
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", problemFields) {}
 export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>()(
   "UnsupportedMediaType",
-  problemFields,
-  problem<UnsupportedMediaType>(415, "UnsupportedMediaType")
+  problemFields
 ) {}
-export class Unprocessable extends Schema.TaggedError<Unprocessable>()(
-  "Unprocessable",
-  problemFields,
-  problem<Unprocessable>(422, "Unprocessable")
-) {}
+export class Unprocessable extends Schema.TaggedError<Unprocessable>()("Unprocessable", problemFields) {}
 export class PreconditionRequired extends Schema.TaggedError<PreconditionRequired>()(
   "PreconditionRequired",
-  problemFields,
-  problem<PreconditionRequired>(428, "PreconditionRequired")
+  problemFields
 ) {}
-export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()(
-  "TooManyRequests",
-  problemFields,
-  problem<TooManyRequests>(429, "TooManyRequests")
-) {}
-export class InternalError extends Schema.TaggedError<InternalError>()(
-  "InternalError",
-  problemFields,
-  problem<InternalError>(500, "InternalError")
-) {}
-export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
-  "ServiceUnavailable",
-  problemFields,
-  problem<ServiceUnavailable>(503, "ServiceUnavailable")
-) {}
+export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()("TooManyRequests", problemFields) {}
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", problemFields) {}
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", problemFields) {}
+
+/** The wire schema of each problem class, as the contract adds it (`.addError(Problems.BadRequest)`). */
+export const Problems = {
+  BadRequest: wire(BadRequest, "BadRequest", problemFields, problem(400)),
+  Unauthorized: wire(Unauthorized, "Unauthorized", problemFields, problem(401)),
+  Forbidden: wire(Forbidden, "Forbidden", problemFields, problem(403)),
+  NotFound: wire(NotFound, "NotFound", problemFields, problem(404)),
+  Conflict: wire(Conflict, "Conflict", problemFields, problem(409)),
+  PreconditionFailed: wire(PreconditionFailed, "PreconditionFailed", problemFields, problem(412)),
+  PayloadTooLarge: wire(PayloadTooLarge, "PayloadTooLarge", problemFields, problem(413)),
+  UnsupportedMediaType: wire(UnsupportedMediaType, "UnsupportedMediaType", problemFields, problem(415)),
+  Unprocessable: wire(Unprocessable, "Unprocessable", problemFields, problem(422)),
+  PreconditionRequired: wire(PreconditionRequired, "PreconditionRequired", problemFields, problem(428)),
+  TooManyRequests: wire(TooManyRequests, "TooManyRequests", problemFields, problem(429)),
+  InternalError: wire(InternalError, "InternalError", problemFields, problem(500)),
+  ServiceUnavailable: wire(ServiceUnavailable, "ServiceUnavailable", problemFields, problem(503))
+} as const
 
 export type ProblemInput = {
   readonly detail: string

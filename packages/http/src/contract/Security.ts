@@ -3,7 +3,7 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import type { ApiKeyId, OrganizationId, Role } from "@leadforge/domain"
 import { Context, Schema } from "effect"
-import { Forbidden, ServiceUnavailable, Unauthorized } from "./Problems.js"
+import { Problems } from "./Problems.js"
 
 /** Who is calling: learned from the API key, never from the request. */
 export interface Principal {
@@ -16,7 +16,7 @@ export class CurrentPrincipal extends Context.Tag("@leadforge/http/CurrentPrinci
 
 /** `Authorization: Bearer lf_…` on every /api/v1 route; viewers may only read. */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: Schema.Union(Unauthorized, Forbidden, ServiceUnavailable),
+  failure: Schema.Union(Problems.Unauthorized, Problems.Forbidden, Problems.ServiceUnavailable),
   provides: CurrentPrincipal,
   security: {
     bearer: HttpApiSecurity.bearer.pipe(

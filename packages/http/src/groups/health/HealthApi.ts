@@ -1,5 +1,6 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { wire } from "../../contract/Problems.js"
 
 export const ServiceState = Schema.Literal("connected", "disconnected", "not_configured", "available")
 
@@ -10,18 +11,14 @@ export class Health extends Schema.Class<Health>("Health")({
   timestamp: Schema.DateTimeUtc
 }) {}
 
-/** The Health body (plus `_tag`), sent with 503 when the database is down. */
-export class Unhealthy extends Schema.TaggedError<Unhealthy>()(
-  "Unhealthy",
-  Health.fields,
-  HttpApiSchema.annotations({ status: 503 })
-) {}
+/** The Health body, sent with 503 when the database is down. */
+export class Unhealthy extends Schema.TaggedError<Unhealthy>()("Unhealthy", Health.fields) {}
 
 export class HealthApi extends HttpApiGroup.make("health", { topLevel: true })
   .add(
     HttpApiEndpoint.get("health", "/health")
       .addSuccess(Health)
-      .addError(Unhealthy)
+      .addError(wire(Unhealthy, "Unhealthy", Health.fields, HttpApiSchema.annotations({ status: 503 })))
       .annotate(OpenApi.Summary, "Check health")
       .annotate(OpenApi.Description, "200 when healthy or degraded, 503 when the database is down.")
   )
