@@ -6,6 +6,7 @@ import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/wor
 import { bootstrapFirstOrganization, KnowledgeBackend, LanguageModel } from "@leadforge/domain"
 import { apiServer } from "@leadforge/http"
 import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
+import { answerClientErrors } from "./clientError.js"
 
 export interface ServeOptions {
   readonly port: number
@@ -95,7 +96,7 @@ export const serve = (options: ServeOptions) => {
     Effect.map(Runtime.RuntimeSettings, (settings) =>
       apiServer(settings.http).pipe(
         Layer.provideMerge(
-          NodeHttpServer.layer(() => createServer(connectionLimits(settings.server)), {
+          NodeHttpServer.layer(() => answerClientErrors(createServer(connectionLimits(settings.server))), {
             port: options.port,
             host: options.host
           })
