@@ -18,9 +18,25 @@ const fieldErrors = (issues: ReadonlyArray<FieldIssue>) => {
     if (!byField.has(field)) byField.set(field, new FieldError({ field, code, message }))
   }
   // A union member may fail at a field and another inside it ("tags" and "tags.0"): keep the specific one.
-  const fields = [...byField.keys()]
-  return [...byField.values()].filter((e) => !fields.some((f) => f.startsWith(`${e.field}.`)))
+  const parents = new Set<string>()
+  for (const field of byField.keys()) {
+    for (let dot = field.indexOf("."); dot !== -1; dot = field.indexOf(".", dot + 1)) parents.add(field.slice(0, dot))
+  }
+  return [...byField.values()].filter((e) => !parents.has(e.field))
 }
+
+/** At most this many failing fields are listed in one response; the detail says how many there were. */
+export const MAX_LISTED_ERRORS = 100
+
+const invalidRequest = (errors: ReadonlyArray<FieldError>) =>
+  problemBody(400, {
+    code: "invalid_request",
+    detail:
+      errors.length <= MAX_LISTED_ERRORS
+        ? "the request is invalid; see errors for every failing field"
+        : `the request is invalid: ${errors.length} fields failed; errors lists the first ${MAX_LISTED_ERRORS}`,
+    errors: errors.slice(0, MAX_LISTED_ERRORS)
+  })
 
 const LEAD = /^\/api\/v1\/leads\/[^/]+$/
 const CONTACTS = /^\/api\/v1\/leads\/[^/]+\/contacts$/
@@ -74,15 +90,7 @@ export const EdgeErrors = HttpApiBuilder.middleware(
         (error) =>
           Effect.flatMap(HttpServerRequest.HttpServerRequest, ruleIssues).pipe(
             Effect.flatMap((rules) =>
-              Effect.fail(
-                new BadRequest(
-                  problemBody(400, {
-                    code: "invalid_request",
-                    detail: "the request is invalid; see errors for every failing field",
-                    errors: fieldErrors([...error.issues.map(fieldIssueOf), ...rules])
-                  })
-                )
-              )
+              Effect.fail(new BadRequest(invalidRequest(fieldErrors([...error.issues.map(fieldIssueOf), ...rules]))))
             )
           )
       ),

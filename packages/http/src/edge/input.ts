@@ -24,16 +24,21 @@ export const nestsDeeperThan = (text: string, max: number): boolean => {
   return false
 }
 
+/** Past this many unstorable strings in one body, the rest are not looked for. */
+const MAX_UNSAFE_LISTED = 100
+
 const unsafe = (field: string) => new FieldError({ field, code: "unsafe_text", message: UNSAFE_TEXT_MESSAGE })
 
 /**
  * Every string of a parsed JSON body, keys included, that cannot be stored (a NUL, a lone surrogate), by its dotted
  * path: PostgreSQL refuses such text in every column and in jsonb, so this holds for every field of every request,
- * whatever its schema says. The body's depth is bounded before it is parsed, so the recursion is too.
+ * whatever its schema says (the first 100 found). The body's depth is bounded before it is parsed, so the
+ * recursion is too.
  */
 export const unsafeBodyFields = (value: unknown): Array<FieldError> => {
   const found: Array<FieldError> = []
   const visit = (node: unknown, path: string) => {
+    if (found.length >= MAX_UNSAFE_LISTED) return
     if (typeof node === "string") {
       if (unsafeTextAt(node) !== -1) found.push(unsafe(path === "" ? "(root)" : path))
     } else if (Array.isArray(node)) {
