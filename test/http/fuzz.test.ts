@@ -7,7 +7,9 @@ import { backends, postJson, type RunningServer, raw, startServer } from "./supp
  * that requests get past the first check) for every path, query and header parameter and every body field. Each
  * response must come within 5 s, be no 5xx (but a documented 503 for a model the server does not have), and be
  * problem+json without `_tag` when it is an error; afterwards the server is healthy, the audit chain verifies, and
- * every lead has its audit event. The number of cases is bounded (CASES per operation, fixed seeds).
+ * every lead has its audit event. The number of cases is bounded (CASES per operation, fixed seeds, about 20 s a
+ * database): FUZZ_CASES_PER_OPERATION=100 searches harder, FUZZ_REPORT=1 prints the statuses seen per operation
+ * (FUZZ_REPORT=verbose every request).
  */
 const CASES = Number(process.env.FUZZ_CASES_PER_OPERATION ?? "12")
 const SLOW = 240_000
