@@ -66,6 +66,26 @@ describe("leadforge knowledge, search and reindex (embedded PGlite)", () => {
   )
 
   it(
+    "refuses a file over KNOWLEDGE_MAX_DOCUMENT_BYTES before reading it, naming the size and the limit",
+    async () => {
+      const big = file("handbook.txt", `${"Forklift fleet maintenance schedule. ".repeat(100)}\n`)
+      const refused = await runCli(["knowledge", "add", big, "--json"], {
+        ...env,
+        KNOWLEDGE_MAX_DOCUMENT_BYTES: "1000"
+      })
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain(
+        "handbook.txt: the document's text is 3701 bytes (UTF-8); the limit is 1000 bytes (KNOWLEDGE_MAX_DOCUMENT_BYTES)"
+      )
+      expect(refused.stdout).toBe("")
+      const list = await runCli(["knowledge", "list"], env)
+      expect(list.code, list.stderr).toBe(0)
+      expect(list.stdout).not.toContain("handbook")
+    },
+    SLOW
+  )
+
+  it(
     "searches by meaning and words, as text and as NDJSON",
     async () => {
       const text = await runCli(["search", "prospect says the budget is frozen", "-k", "2"], env)

@@ -5,6 +5,8 @@ import {
   type AuditLog,
   type ContactRepository,
   createLead,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  DocumentTooLarge,
   deleteDocument,
   Embedder,
   IndexMismatch,
@@ -14,7 +16,6 @@ import {
   KnowledgeRepository,
   type LeadRepository,
   listDocuments,
-  MAX_DOCUMENT_CHARS,
   reindexOrganization,
   searchKnowledge,
   searchLeads,
@@ -127,9 +128,20 @@ const knowledgeSuite = (it: Vitest.MethodsNonLive<Ports>) => {
       expect(issuesOf(yield* attempt({ title: "bin", text: "PK\u0003\u0004\u0000\u0000\u0014" }))).toEqual([
         "text:binary"
       ])
-      expect(issuesOf(yield* attempt({ title: "big", text: "a".repeat(MAX_DOCUMENT_CHARS + 1) }))).toEqual([
-        "text:too_large"
-      ])
+      // over the limit in UTF-8 bytes: refused before anything else reads the text, with the size and the limit
+      const big = yield* Effect.flip(
+        ingestDocument(ctx, { title: "", text: "a".repeat(DEFAULT_MAX_DOCUMENT_BYTES + 1) })
+      )
+      expect(big).toEqual(
+        new DocumentTooLarge({ bytes: DEFAULT_MAX_DOCUMENT_BYTES + 1, limit: DEFAULT_MAX_DOCUMENT_BYTES })
+      )
+      const wide = yield* Effect.flip(
+        ingestDocument(ctx, { title: "t", text: "é".repeat(600) }, { maxDocumentBytes: 1_000 })
+      )
+      expect(wide).toEqual(new DocumentTooLarge({ bytes: 1_200, limit: 1_000 }))
+      const fits = yield* ingestDocument(ctx, { title: "t", text: "é".repeat(500) }, { maxDocumentBytes: 1_000 })
+      expect(fits.status).toBe("created")
+      yield* deleteDocument(ctx, fits.document.id)
       expect(issuesOf(yield* attempt({ title: "t", text: "x", sourceUrl: "ftp://x" }))).toEqual(["sourceUrl:invalid"])
       expect(issuesOf(yield* attempt({ title: "t", text: "x", contentType: "pdf" as unknown as "text" }))).toEqual([
         "contentType:invalid"

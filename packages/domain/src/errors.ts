@@ -139,3 +139,14 @@ export class Unavailable extends Schema.TaggedError<Unavailable>()("Unavailable"
     return `${this.service} is unavailable: ${this.reason}`
   }
 }
+
+/** A knowledge document larger than the configured limit (KNOWLEDGE_MAX_DOCUMENT_BYTES), in UTF-8 bytes. */
+export class DocumentTooLarge extends Schema.TaggedError<DocumentTooLarge>()("DocumentTooLarge", {
+  bytes: Schema.Number,
+  limit: Schema.Number
+}) {
+  readonly code = "document_too_large"
+  override get message() {
+    return `the document's text is ${this.bytes} bytes (UTF-8); the limit is ${this.limit} bytes (KNOWLEDGE_MAX_DOCUMENT_BYTES)`
+  }
+}

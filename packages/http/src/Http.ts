@@ -1,5 +1,5 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
-import type { TokenBucket } from "@leadforge/domain"
+import { DEFAULT_MAX_DOCUMENT_BYTES, type TokenBucket } from "@leadforge/domain"
 import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
@@ -15,6 +15,7 @@ import { EnrichmentHttp } from "./groups/enrichment/EnrichmentHttp.js"
 import { HealthHttp } from "./groups/health/HealthHttp.js"
 import { KeysHttp } from "./groups/keys/KeysHttp.js"
 import { KnowledgeHttp } from "./groups/knowledge/KnowledgeHttp.js"
+import { documentBodyLimit, knowledgeLimitsLayer } from "./groups/knowledge/KnowledgeLimits.js"
 import { LeadsHttp } from "./groups/leads/LeadsHttp.js"
 import { ProductsHttp } from "./groups/products/ProductsHttp.js"
 import { ResearchHttp } from "./groups/research/ResearchHttp.js"
@@ -33,17 +34,25 @@ export interface ApiOptions {
    * per second (AUTH_FAILURE_BURST 10, AUTH_FAILURE_PER_SECOND 1); past it, 429.
    */
   readonly authFailures: TokenBucket
+  /**
+   * The largest knowledge document's text in UTF-8 bytes (KNOWLEDGE_MAX_DOCUMENT_BYTES, 2 MiB): a larger one gets
+   * 413 `document_too_large`. The upload route takes bodies up to twice this (or `bodyLimitBytes`, when larger).
+   */
+  readonly knowledgeMaxDocumentBytes: number
 }
 
 export const defaultApiOptions: ApiOptions = {
   bodyLimitBytes: 1024 * 1024,
   corsOrigins: [],
   apiKeyCacheSeconds: 5,
-  authFailures: { capacity: 10, refillPerSecond: 1 }
+  authFailures: { capacity: 10, refillPerSecond: 1 },
+  knowledgeMaxDocumentBytes: DEFAULT_MAX_DOCUMENT_BYTES
 }
 
 /** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
-export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaultApiOptions) =>
+export const apiLive = (
+  options: Pick<ApiOptions, "apiKeyCacheSeconds" | "knowledgeMaxDocumentBytes"> = defaultApiOptions
+) =>
   HttpApiBuilder.api(LeadforgeApi).pipe(
     Layer.provide([
       HealthHttp,
@@ -55,7 +64,7 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaul
       KeysHttp,
       CampaignsHttp,
       ProductsHttp,
-      KnowledgeHttp,
+      KnowledgeHttp.pipe(Layer.provide(knowledgeLimitsLayer(options.knowledgeMaxDocumentBytes))),
       EnrichmentHttp,
       ResearchHttp
     ]),
@@ -70,7 +79,13 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaul
  * (repositories, RateLimitStore, IdempotencyStore, KnowledgeBackend, SystemProbe, LanguageModel) and an HttpServer.
  */
 export const apiServer = (options: ApiOptions = defaultApiOptions) =>
-  HttpApiBuilder.serve(guard({ bodyLimit: options.bodyLimitBytes, authFailures: options.authFailures })).pipe(
+  HttpApiBuilder.serve(
+    guard({
+      bodyLimit: options.bodyLimitBytes,
+      documentBodyLimit: documentBodyLimit(options.bodyLimitBytes, options.knowledgeMaxDocumentBytes),
+      authFailures: options.authFailures
+    })
+  ).pipe(
     Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(corsLayer(options.corsOrigins)),

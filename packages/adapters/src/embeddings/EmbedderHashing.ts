@@ -1,5 +1,6 @@
 import { DEFAULT_EMBEDDING_DIMENSION, Embedder } from "@leadforge/domain"
 import { Effect, Layer } from "effect"
+import { slice } from "../shared/eventLoop.js"
 
 /**
  * Offline, deterministic embeddings by feature hashing (Weinberger et al. 2009): stemmed words, word bigrams and
@@ -79,7 +80,8 @@ export const makeEmbedderHashing = (dimension: number = DEFAULT_EMBEDDING_DIMENS
   return Embedder.of({
     modelId: `hashing-${dimension}`,
     dimension,
-    embed: (texts) => Effect.sync(() => texts.map((t) => hashingEmbed(t, dimension)))
+    // one text per slice of the thread's time, so a large batch lets other requests in between its texts
+    embed: (texts) => Effect.forEach(texts, (text) => slice(Effect.sync(() => hashingEmbed(text, dimension))))
   })
 }
 

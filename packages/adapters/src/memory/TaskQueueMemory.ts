@@ -26,14 +26,15 @@ export const TaskQueueMemory: Layer.Layer<TaskQueue, never, MemoryStore> = Layer
       traced("TaskQueueMemory", {
         enqueue: (task) =>
           Ref.update(tables, (t) => ({ ...t, tasks: HashMap.set(t.tasks, task.id, task) })).pipe(Effect.as(task)),
-        claim: (workerId, leaseMs) =>
+        claim: (workerId, leaseMs, kinds) =>
           Effect.flatMap(now, (at) =>
             Ref.modify(tables, (t) => {
               const candidate = Array.from(HashMap.values(t.tasks))
                 .filter(
                   (task) =>
-                    (task.status === "queued" && task.runAfter.getTime() <= at.getTime()) ||
-                    (task.status === "running" && (task.leaseExpiresAt?.getTime() ?? 0) <= at.getTime())
+                    (kinds === undefined || kinds.includes(task.kind)) &&
+                    ((task.status === "queued" && task.runAfter.getTime() <= at.getTime()) ||
+                      (task.status === "running" && (task.leaseExpiresAt?.getTime() ?? 0) <= at.getTime()))
                 )
                 .sort(
                   (a, b) => a.runAfter.getTime() - b.runAfter.getTime() || a.createdAt.getTime() - b.createdAt.getTime()
@@ -112,7 +113,11 @@ export const TaskQueueMemory: Layer.Layer<TaskQueue, never, MemoryStore> = Layer
           Ref.get(tables).pipe(
             Effect.flatMap((t) =>
               pageDesc(
-                scoped(t.tasks, organizationId).filter((x) => query.status === undefined || x.status === query.status),
+                scoped(t.tasks, organizationId).filter(
+                  (x) =>
+                    (query.status === undefined || x.status === query.status) &&
+                    (query.kinds === undefined || query.kinds.includes(x.kind))
+                ),
                 (x) => [x.createdAt.toISOString(), x.id],
                 ["string", "string"],
                 query

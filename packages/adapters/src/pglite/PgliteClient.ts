@@ -5,6 +5,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import type { PGlite } from "@electric-sql/pglite"
 import { Context, Effect, Layer, Stream } from "effect"
+import { slice } from "../shared/eventLoop.js"
 
 /** The open PGlite instance behind the SqlClient (for tests and tools that need the raw handle). */
 export class PgliteDatabase extends Context.Tag("@leadforge/adapters/pglite/PgliteDatabase")<
@@ -20,7 +21,8 @@ export interface PgliteClientOptions {
 /**
  * An @effect/sql client that calls PGlite directly. PGlite is one backend, so statements and transactions are
  * serialized by a one-permit semaphore: a plain statement takes it for its own run, a transaction holds it from
- * BEGIN to COMMIT and nothing else can interleave with it.
+ * BEGIN to COMMIT and nothing else can interleave with it. PGlite runs on this thread, so every statement is a
+ * `slice` of the thread's time: after a few busy milliseconds the event loop gets a turn before the next one.
  */
 export const make = (db: PGlite, options: PgliteClientOptions = {}) =>
   Effect.gen(function* () {
@@ -32,10 +34,12 @@ export const make = (db: PGlite, options: PgliteClientOptions = {}) =>
     const permit = yield* Effect.makeSemaphore(1)
 
     const run = (sql: string, params: ReadonlyArray<unknown>, rowMode?: "array") =>
-      Effect.tryPromise({
-        try: () => db.query<object>(sql, params as Array<unknown>, rowMode ? { rowMode } : undefined),
-        catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
-      })
+      slice(
+        Effect.tryPromise({
+          try: () => db.query<object>(sql, params as Array<unknown>, rowMode ? { rowMode } : undefined),
+          catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+        })
+      )
 
     /** Statements on `connection` assume the permit is already held: a transaction took it at BEGIN. */
     const connection: Connection = {
@@ -47,10 +51,12 @@ export const make = (db: PGlite, options: PgliteClientOptions = {}) =>
       executeUnprepared: (sql, params, transform) =>
         params.length === 0
           ? Effect.map(
-              Effect.tryPromise({
-                try: () => db.exec(sql),
-                catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
-              }),
+              slice(
+                Effect.tryPromise({
+                  try: () => db.exec(sql),
+                  catch: (cause) => new SqlError({ cause, message: "Failed to execute statement" })
+                })
+              ),
               (results) => {
                 const rows = (results.at(-1)?.rows ?? []) as ReadonlyArray<object>
                 return transform ? transform(rows) : rows

@@ -1,4 +1,4 @@
-import type { Backends } from "@leadforge/domain"
+import { type Backends, DEFAULT_MAX_DOCUMENT_BYTES } from "@leadforge/domain"
 import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
 import type { TokenBucketOptions } from "../memory/RateLimitStoreMemory.js"
 import * as PgliteStore from "../pglite/PgliteStore.js"
@@ -49,6 +49,10 @@ export interface Settings {
     readonly headersTimeoutMs: number
     readonly requestTimeoutMs: number
     readonly keepAliveTimeoutMs: number
+  }
+  /** KNOWLEDGE_MAX_DOCUMENT_BYTES (2 MiB): the largest knowledge document's text, in UTF-8 bytes. */
+  readonly knowledge: {
+    readonly maxDocumentBytes: number
   }
 }
 
@@ -174,7 +178,10 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
         refillPerSecond: yield* numberOr("AUTH_FAILURE_PER_SECOND", 1)
       }
     },
-    server: yield* serverTimeouts
+    server: yield* serverTimeouts,
+    knowledge: {
+      maxDocumentBytes: yield* integerOr("KNOWLEDGE_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES, 1)
+    }
   } satisfies Settings
 })
 

@@ -9,13 +9,19 @@ import { backendsOf, RuntimeSettings, settingsLayer } from "./Settings.js"
 export const VERSION = "0.1.0"
 
 /**
- * `SELECT 1` within PROBE_TIMEOUT_MS. A PostgreSQL server that does not answer in time counts as disconnected. The
- * embedded database lives in this process and runs one transaction at a time, so a late answer there means it is
- * busy (a long ingest or reindex), not gone: a closed PGlite fails at once instead.
+ * The embedded database lives in this process and runs one transaction at a time, so a late answer there means it is
+ * busy (a long ingest or reindex holds it), not gone: a closed PGlite fails at once instead. So its probe waits only
+ * this long before it counts the database as connected, and /health does not queue behind a long write.
  */
+export const PGLITE_PROBE_TIMEOUT_MS = 25
+
+/** `SELECT 1` within PROBE_TIMEOUT_MS: a PostgreSQL server that does not answer in time counts as disconnected. */
 const probeDatabase = (sql: SqlClient.SqlClient, database: "pglite" | "postgres") =>
   sql`SELECT 1`.pipe(
-    Effect.timeoutFail({ duration: PROBE_TIMEOUT_MS, onTimeout: () => "late" as const }),
+    Effect.timeoutFail({
+      duration: database === "pglite" ? PGLITE_PROBE_TIMEOUT_MS : PROBE_TIMEOUT_MS,
+      onTimeout: () => "late" as const
+    }),
     Effect.match({
       onFailure: (error) => (error === "late" && database === "pglite" ? "connected" : "disconnected"),
       onSuccess: () => "connected" as const

@@ -9,7 +9,9 @@ import {
   VectorChunk,
   VectorChunkId
 } from "@leadforge/domain"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Option, Schema } from "effect"
+import { PgliteDatabase } from "../pglite/PgliteClient.js"
+import { inTimedBatches } from "../shared/batches.js"
 import { orUnavailable } from "./errors.js"
 import { vectorBackend } from "./migrations.js"
 import { fromRow, json } from "./rows.js"
@@ -32,7 +34,26 @@ const parseEmbedding = (text: string): Array<number> => {
   return inner === "" ? [] : inner.split(",").map(Number)
 }
 
-const ChunkRow = fromRow(VectorChunk, (row) => ({ ...row, embedding: parseEmbedding(String(row.embedding)) }))
+/**
+ * Chunk rows per INSERT (each row costs a tsvector and a vector parse): on PGlite, which works in the server's
+ * thread, sized to about 40 ms a statement; a PostgreSQL server works in its own process, so 500.
+ */
+const chunkBatches = (embedded: boolean) =>
+  embedded ? { initial: 16, min: 8, max: 500, targetMs: 40 } : { initial: 500, min: 500, max: 500, targetMs: 40 }
+
+/** An embedding parsed from its text above (numbers by construction): not checked number by number again. */
+const ParsedEmbedding = Schema.declare((u): u is ReadonlyArray<number> => Array.isArray(u))
+
+const ChunkRow = fromRow(Schema.Struct({ ...VectorChunk.fields, embedding: ParsedEmbedding }), (row) => ({
+  ...row,
+  embedding: parseEmbedding(String(row.embedding))
+})).pipe(
+  Schema.transform(Schema.instanceOf(VectorChunk), {
+    strict: true,
+    decode: (row) => new VectorChunk(row, true),
+    encode: (chunk) => chunk
+  })
+)
 
 const HitRow = Schema.Struct({
   id: VectorChunkId,
@@ -48,6 +69,7 @@ const HitRow = Schema.Struct({
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const backend = yield* vectorBackend.pipe(Effect.orDie)
+  const chunkSizing = chunkBatches(Option.isSome(yield* Effect.serviceOption(PgliteDatabase)))
   const [open, close, cast] = backend === "pgvector" ? ["[", "]", "vector"] : ["{", "}", "real[]"]
   const embeddingText = (v: ReadonlyArray<number>) => `${open}${v.join(",")}${close}`
   const docs = sql.literal(DOC_SELECT_LIST)
@@ -131,9 +153,10 @@ export const make = Effect.gen(function* () {
             content_hash = EXCLUDED.content_hash, data = EXCLUDED.data
           WHERE knowledge_docs.organization_id = EXCLUDED.organization_id`
         yield* sql`DELETE FROM knowledge_chunks WHERE organization_id = ${doc.organizationId} AND document_id = ${doc.id}`
-        for (let i = 0; i < chunks.length; i += 500) {
-          const batch = chunks.slice(i, i + 500)
-          yield* sql`
+        yield* inTimedBatches(
+          chunks,
+          chunkSizing,
+          (batch) => sql`
             INSERT INTO knowledge_chunks (id, organization_id, document_id, ordinal, text, embedding)
             SELECT i::uuid, ${doc.organizationId}::uuid, ${doc.id}::uuid, o, t, e::${sql.literal(cast)}
             FROM unnest(
@@ -142,7 +165,7 @@ export const make = Effect.gen(function* () {
               ${batch.map((c) => c.text)}::text[],
               ${batch.map((c) => embeddingText(c.embedding))}::text[]
             ) AS t(i, o, t, e)`
-        }
+        )
       })
     )
     return doc

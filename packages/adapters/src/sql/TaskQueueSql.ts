@@ -5,6 +5,7 @@ import {
   OrganizationId,
   ResearchTask,
   ResearchTaskId,
+  ResearchTaskKind,
   ResearchTaskStatus,
   TaskQueue
 } from "@leadforge/domain"
@@ -24,16 +25,21 @@ export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
   const claimQuery = SqlSchema.findOne({
-    Request: Schema.Struct({ workerId: Schema.String, leaseMs: Schema.Number }),
+    Request: Schema.Struct({
+      workerId: Schema.String,
+      leaseMs: Schema.Number,
+      kinds: Schema.UndefinedOr(Schema.Array(ResearchTaskKind))
+    }),
     Result: TaskRow,
-    execute: ({ leaseMs, workerId }) => sql`
+    execute: ({ kinds, leaseMs, workerId }) => sql`
       UPDATE research_tasks SET
         status = 'running', attempts = attempts + 1, lease_owner = ${workerId},
         lease_expires_at = clock_timestamp() + ${leaseMs} * interval '1 millisecond', updated_at = clock_timestamp()
       WHERE id = (
         SELECT id FROM research_tasks
-        WHERE (status = 'queued' AND run_after <= clock_timestamp())
-           OR (status = 'running' AND lease_expires_at <= clock_timestamp())
+        WHERE ((status = 'queued' AND run_after <= clock_timestamp())
+           OR (status = 'running' AND lease_expires_at <= clock_timestamp()))
+          ${kinds === undefined ? sql`` : sql`AND kind = ANY(${kinds}::text[])`}
         ORDER BY run_after, created_at
         FOR UPDATE SKIP LOCKED
         LIMIT 1)
@@ -51,13 +57,15 @@ export const make = Effect.gen(function* () {
     Request: Schema.Struct({
       organizationId: OrganizationId,
       status: Schema.UndefinedOr(ResearchTaskStatus),
+      kinds: Schema.UndefinedOr(Schema.Array(ResearchTaskKind)),
       after: Schema.UndefinedOr(CreatedCursor),
       limit: Schema.Int
     }),
     Result: TaskRow,
-    execute: ({ after, limit, organizationId, status }) => {
+    execute: ({ after, kinds, limit, organizationId, status }) => {
       const filters = [sql`organization_id = ${organizationId}`]
       if (status !== undefined) filters.push(sql`status = ${status}`)
+      if (kinds !== undefined) filters.push(sql`kind = ANY(${kinds}::text[])`)
       if (after !== undefined) {
         filters.push(sql`(created_at < ${after.c} OR (created_at = ${after.c} AND id > ${after.id}))`)
       }
@@ -73,7 +81,8 @@ export const make = Effect.gen(function* () {
   }, orUnavailable)
 
   const claim = Effect.fn("TaskQueueSql.claim")(
-    (workerId: string, leaseMs: number) => claimQuery({ workerId, leaseMs }),
+    (workerId: string, leaseMs: number, kinds?: ReadonlyArray<ResearchTaskKind>) =>
+      claimQuery({ workerId, leaseMs, kinds }),
     Effect.catchTag("ParseError", Effect.die),
     orUnavailable
   )
@@ -143,11 +152,22 @@ export const make = Effect.gen(function* () {
   const list = Effect.fn("TaskQueueSql.list")(
     function* (
       organizationId: OrganizationId,
-      query: { readonly status?: ResearchTaskStatus; readonly limit?: number; readonly cursor?: string }
+      query: {
+        readonly status?: ResearchTaskStatus
+        readonly kinds?: ReadonlyArray<ResearchTaskKind>
+        readonly limit?: number
+        readonly cursor?: string
+      }
     ) {
       const limit = clampLimit(query.limit)
       const after = yield* decodeCursor(CreatedCursor, query.cursor)
-      const page = yield* pageQuery({ organizationId, status: query.status, after, limit: limit + 1 })
+      const page = yield* pageQuery({
+        organizationId,
+        status: query.status,
+        kinds: query.kinds,
+        after,
+        limit: limit + 1
+      })
       return keysetPage(page, limit, (last) => ({ c: last.createdAt.toISOString(), id: last.id }))
     },
     Effect.catchTag("ParseError", Effect.die),

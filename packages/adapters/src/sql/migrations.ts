@@ -262,12 +262,23 @@ const m0004_vector_indexes = Effect.gen(function* () {
   )`
 })
 
+/**
+ * Drops the document-level tsvector and its GIN index: full-text search ranks chunks (knowledge_chunks.search_tsv),
+ * nothing reads the document's, and computing it for a 1 MB document was one statement of about a second, which on
+ * the embedded database keeps the server's thread for all of it.
+ */
+const m0009_knowledge_docs_without_tsvector = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`ALTER TABLE knowledge_docs DROP COLUMN IF EXISTS search_tsv`
+})
+
 /** The one ordered list of migrations, used by PostgreSQL and PGlite alike. */
 export const migrations: Migrator.Loader = Migrator.fromRecord({
   "0001_core": m0001_core,
   "0002_vectors": m0002_vectors,
   "0003_knowledge_search": m0003_knowledge_search,
-  "0004_vector_indexes": m0004_vector_indexes
+  "0004_vector_indexes": m0004_vector_indexes,
+  "0009_knowledge_docs_without_tsvector": m0009_knowledge_docs_without_tsvector
 })
 
 /** Applies every pending migration in one transaction; returns the ones applied (none when at head). */

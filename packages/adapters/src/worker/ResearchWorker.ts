@@ -1,11 +1,15 @@
-import { isPermanentResearchFailure, runResearchTask } from "@leadforge/domain"
+import { isPermanentResearchFailure, RESEARCH_KINDS, runResearchTask } from "@leadforge/domain"
 import type { Effect } from "effect"
 import { drain, runWorker, type WorkerOptions, workerLayer } from "./Worker.js"
 
 /** The ports a research task needs: repositories, transactor, audit log and the LanguageModel. */
 export type ResearchServices = Effect.Effect.Context<ReturnType<typeof runResearchTask>>
 
-const withDefaults = (options: WorkerOptions): WorkerOptions => ({ permanent: isPermanentResearchFailure, ...options })
+const withDefaults = (options: WorkerOptions): WorkerOptions => ({
+  permanent: isPermanentResearchFailure,
+  kinds: RESEARCH_KINDS,
+  ...options
+})
 
 /** A long-running research worker (`leadforge worker`): runResearchTask, permanent failures not retried. */
 export const runResearchWorker = (options: WorkerOptions = {}) => runWorker(runResearchTask, withDefaults(options))

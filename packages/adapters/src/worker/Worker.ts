@@ -1,10 +1,12 @@
-import { type ResearchTask, TaskQueue } from "@leadforge/domain"
+import { type ResearchTask, type ResearchTaskKind, TaskQueue } from "@leadforge/domain"
 import { Cause, Duration, Effect, Exit, Layer, Option } from "effect"
 
 /** Runs one claimed task; its success value is stored as the task's result. */
 export type TaskHandler<R> = (task: ResearchTask) => Effect.Effect<unknown, unknown, R>
 
 export interface WorkerOptions {
+  /** The kinds of task this worker claims (every kind by default). */
+  readonly kinds?: ReadonlyArray<ResearchTaskKind>
   /** Names this worker in `lease_owner`; a random id by default. */
   readonly workerId?: string
   /** How many tasks this worker runs at once (default 1). */
@@ -34,6 +36,7 @@ export const defaultBackoff = (attempts: number): Duration.Duration =>
 export const newWorkerId = (): string => `worker-${Math.random().toString(36).slice(2, 10)}`
 
 interface Resolved {
+  readonly kinds: ReadonlyArray<ResearchTaskKind> | undefined
   readonly workerId: string
   readonly concurrency: number
   readonly leaseMs: number
@@ -46,6 +49,7 @@ interface Resolved {
 const resolve = (options: WorkerOptions): Resolved => {
   const leaseMs = Duration.toMillis(options.lease ?? "30 seconds")
   return {
+    kinds: options.kinds,
     workerId: options.workerId ?? newWorkerId(),
     concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
     leaseMs,
@@ -133,7 +137,7 @@ export const runOne = <R>(
 const claimAndRun = <R>(queue: TaskQueue.Service, handler: TaskHandler<R>, options: Resolved) =>
   Effect.gen(function* () {
     const claimed = yield* queue
-      .claim(options.workerId, options.leaseMs)
+      .claim(options.workerId, options.leaseMs, options.kinds)
       .pipe(
         Effect.catchAll((error) =>
           Effect.as(

@@ -1,2 +1,3 @@
+export * from "./ReindexWorker.js"
 export * from "./ResearchWorker.js"
 export * from "./Worker.js"

@@ -1,16 +1,23 @@
 import type { Vitest } from "@effect/vitest"
 import { describe, expect } from "@effect/vitest"
-import { newId, type OrganizationId, ResearchTask, type ResearchTaskId, TaskQueue } from "@leadforge/domain"
+import {
+  newId,
+  type OrganizationId,
+  ResearchTask,
+  type ResearchTaskId,
+  type ResearchTaskKind,
+  TaskQueue
+} from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import { orgB } from "./fixtures.js"
 
 export type TaskPorts = TaskQueue
 
-const task = (organizationId: OrganizationId, createdAt: Date) =>
+const task = (organizationId: OrganizationId, createdAt: Date, kind: ResearchTaskKind = "enrich_company") =>
   new ResearchTask({
     id: newId<ResearchTaskId>(),
     organizationId,
-    kind: "enrich_company",
+    kind,
     status: "queued",
     input: { domain: "example.com" },
     result: null,
@@ -55,6 +62,26 @@ export const tasksContract = (it: Vitest.MethodsNonLive<TaskPorts>) => {
         const next = yield* queue.list(org, { limit: 1, cursor: page.nextCursor! })
         expect(next.items.map((x) => x.id)).toEqual([t.id])
         expect((yield* queue.list(org, { status: "succeeded" })).items.map((x) => x.id)).toEqual([t.id])
+      })
+    )
+
+    it.effect("claims only the kinds a worker asks for, and lists by kind", () =>
+      Effect.gen(function* () {
+        const queue = yield* TaskQueue
+        const org = newId<OrganizationId>()
+        const research = yield* queue.enqueue(task(org, new Date(0), "query"))
+        const reindex = yield* queue.enqueue(task(org, new Date(1000), "reindex"))
+        const first = yield* queue.claim("reindexer", 60_000, ["reindex"])
+        expect(Option.map(first, (x) => x.id)).toEqual(Option.some(reindex.id))
+        expect(yield* queue.claim("reindexer", 60_000, ["reindex"])).toEqual(Option.none())
+        const second = yield* queue.claim("researcher", 60_000, ["find_contacts", "enrich_company", "query"])
+        expect(Option.map(second, (x) => x.id)).toEqual(Option.some(research.id))
+        const reindexes = yield* queue.list(org, { kinds: ["reindex"] })
+        expect(reindexes.items.map((x) => x.id)).toEqual([reindex.id])
+        expect((yield* queue.list(org, { kinds: ["query", "reindex"] })).items.map((x) => x.id)).toEqual([
+          reindex.id,
+          research.id
+        ])
       })
     )
   })

@@ -1,9 +1,10 @@
-import { readFile } from "node:fs/promises"
+import { readFile, stat } from "node:fs/promises"
 import * as path from "node:path"
 import { Args, Command, Options } from "@effect/cli"
 import * as Runtime from "@leadforge/adapters/runtime"
 import {
   type ContentType,
+  DocumentTooLarge,
   deleteDocument,
   type Embedder,
   ingestDocument,
@@ -74,13 +75,17 @@ export const titleOf = (file: string, text: string, contentType: ContentType): s
   return path.basename(file, path.extname(file)).slice(0, 500) || file
 }
 
-const readText = (file: string) =>
-  Effect.tryPromise({
-    try: () => readFile(file, "utf8"),
-    catch: (error) =>
-      new CommandFailed({
-        message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String((error as Error).message)}`
-      })
+const cannotRead = (file: string) => (error: unknown) =>
+  new CommandFailed({
+    message: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String((error as Error).message)}`
+  })
+
+/** The file's text; a file larger than `limit` bytes is DocumentTooLarge before it is read. */
+const readText = (file: string, limit: number) =>
+  Effect.gen(function* () {
+    const { size } = yield* Effect.tryPromise({ try: () => stat(file), catch: cannotRead(file) })
+    if (size > limit) return yield* new DocumentTooLarge({ bytes: size, limit })
+    return yield* Effect.tryPromise({ try: () => readFile(file, "utf8"), catch: cannotRead(file) })
   })
 
 const describeError = (error: unknown): string => {
@@ -91,7 +96,7 @@ const describeError = (error: unknown): string => {
   return error instanceof Error && error.message !== "" ? error.message : String(error)
 }
 
-const PER_FILE = new Set(["ValidationFailed", "CommandFailed", "UniqueConflict"])
+const PER_FILE = new Set(["ValidationFailed", "CommandFailed", "UniqueConflict", "DocumentTooLarge"])
 
 const add = Command.make(
   "add",
@@ -116,21 +121,26 @@ const add = Command.make(
     Effect.gen(function* () {
       const ctx = yield* contextFor(args.org)
       const index = yield* VectorIndex
+      const maxDocumentBytes = (yield* Runtime.RuntimeSettings).knowledge.maxDocumentBytes
       // one bulk load for all the files: a large batch may have the index built once at the end
       const failed = yield* index.bulkLoad(
         Effect.gen(function* () {
           let failed = 0
           for (const file of args.files) {
             const result = yield* Effect.gen(function* () {
-              const text = yield* readText(file)
+              const text = yield* readText(file, maxDocumentBytes)
               const contentType = contentTypeOf(file)
-              return yield* ingestDocument(ctx, {
-                title: titleOf(file, text, contentType),
-                text,
-                contentType,
-                ...(Option.isSome(args.sourceUrl) ? { sourceUrl: args.sourceUrl.value } : {}),
-                ...(Option.isSome(args.lead) ? { leadId: args.lead.value } : {})
-              })
+              return yield* ingestDocument(
+                ctx,
+                {
+                  title: titleOf(file, text, contentType),
+                  text,
+                  contentType,
+                  ...(Option.isSome(args.sourceUrl) ? { sourceUrl: args.sourceUrl.value } : {}),
+                  ...(Option.isSome(args.lead) ? { leadId: args.lead.value } : {})
+                },
+                { maxDocumentBytes }
+              )
             }).pipe(Effect.either)
             if (result._tag === "Left") {
               const error = result.left
@@ -161,7 +171,7 @@ const add = Command.make(
       if (failed > 0) {
         return yield* new PartialSuccess({ message: `${failed} of ${args.files.length} files were not added` })
       }
-    }).pipe(withKnowledge)
+    }).pipe(Effect.provide(Runtime.settingsLayer), withKnowledge)
 ).pipe(Command.withDescription("Add files to the knowledge base: chunk, embed and index them"))
 
 const list = Command.make("list", { json, org }, (args) =>

@@ -2,7 +2,7 @@ import { createServer, type ServerOptions } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import * as Runtime from "@leadforge/adapters/runtime"
-import { researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
+import { reindexWorkerLayer, researchWorkerLayer, type WorkerOptions } from "@leadforge/adapters/worker"
 import { bootstrapFirstOrganization, KnowledgeBackend, LanguageModel } from "@leadforge/domain"
 import { apiServer } from "@leadforge/http"
 import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
@@ -24,6 +24,8 @@ export interface ServeOptions {
    * and RESEARCH_WORKER is not false; RESEARCH_WORKER_CONCURRENCY sets its concurrency (default 1).
    */
   readonly researchWorker?: WorkerOptions | false
+  /** The in-process reindex worker (runs whenever the server has a vector index): its options, or false for none. */
+  readonly reindexWorker?: WorkerOptions | false
 }
 
 const logging = Layer.unwrapEffect(
@@ -75,6 +77,19 @@ const inProcessWorker = (options: WorkerOptions | false | undefined) =>
     })
   )
 
+/** `serve` runs the reindex tasks POST /knowledge/reindex queues, with the API's embedder and index. */
+const inProcessReindexer = (options: WorkerOptions | false | undefined) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const knowledge = yield* KnowledgeBackend
+      if (options === false || Option.isNone(knowledge.services)) return Layer.empty
+      // a claim is a statement on the database: idle, the worker looks once a second
+      return reindexWorkerLayer({ poll: "1 second", ...options }).pipe(
+        Layer.provide(Layer.succeedContext(knowledge.services.value))
+      )
+    })
+  )
+
 /**
  * Idle and trickling connections are closed: a request's headers and the whole request must arrive within their
  * timeouts (checked every second at most, not Node's default 30), and a kept-alive connection closes when idle.
@@ -94,7 +109,7 @@ const connectionLimits = (server: Runtime.Settings["server"]): ServerOptions => 
 export const serve = (options: ServeOptions) => {
   const http = Layer.unwrapEffect(
     Effect.map(Runtime.RuntimeSettings, (settings) =>
-      apiServer(settings.http).pipe(
+      apiServer({ ...settings.http, knowledgeMaxDocumentBytes: settings.knowledge.maxDocumentBytes }).pipe(
         Layer.provideMerge(
           NodeHttpServer.layer(() => answerClientErrors(createServer(connectionLimits(settings.server))), {
             port: options.port,
@@ -104,7 +119,11 @@ export const serve = (options: ServeOptions) => {
       )
     )
   ).pipe(Layer.provide(Runtime.settingsLayer))
-  const layer = Layer.merge(http, inProcessWorker(options.researchWorker)).pipe(
+  const layer = Layer.mergeAll(
+    http,
+    inProcessWorker(options.researchWorker),
+    inProcessReindexer(options.reindexWorker)
+  ).pipe(
     Layer.provide(options.languageModel ?? Runtime.languageModel),
     Layer.provide(Runtime.stores),
     Layer.provide(Runtime.auditCheckpointKey),

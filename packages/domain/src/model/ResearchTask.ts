@@ -2,13 +2,17 @@ import { Schema } from "effect"
 import { Timestamps } from "./common.js"
 import { OrganizationId, ResearchTaskId } from "./ids.js"
 
-export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query")
+/** What a task does: research with the language model, or `reindex` (rebuild an organization's vector index). */
+export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query", "reindex")
 export type ResearchTaskKind = typeof ResearchTaskKind.Type
+
+/** The kinds the research worker runs (and research lists show). */
+export const RESEARCH_KINDS: ReadonlyArray<ResearchTaskKind> = ["find_contacts", "enrich_company", "query"]
 
 export const ResearchTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")
 export type ResearchTaskStatus = typeof ResearchTaskStatus.Type
 
-/** A durable background job in which an LLM researches something. */
+/** A durable background job: an LLM researching something, or a reindex. */
 export class ResearchTask extends Schema.Class<ResearchTask>("ResearchTask")({
   id: ResearchTaskId,
   organizationId: OrganizationId,

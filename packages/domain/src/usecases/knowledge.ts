@@ -1,7 +1,14 @@
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
 import { Effect, Option } from "effect"
-import { EntityNotFound, FieldIssue, Unavailable, UniqueConflict, ValidationFailed } from "../errors.js"
+import {
+  DocumentTooLarge,
+  EntityNotFound,
+  FieldIssue,
+  Unavailable,
+  UniqueConflict,
+  ValidationFailed
+} from "../errors.js"
 import { type KnowledgeDocId, type LeadId, newId, type VectorChunkId } from "../model/ids.js"
 import { type ContentType, KnowledgeDoc, VectorChunk } from "../model/Knowledge.js"
 import { Embedder } from "../ports/Embedder.js"
@@ -11,8 +18,8 @@ import { IndexMismatch, VectorIndex, type VectorPoint } from "../ports/VectorInd
 import { binaryContentReason, type ChunkOptions, chunkDocument, DEFAULT_CHUNK_OPTIONS } from "../rules/chunking.js"
 import { currentDate, type UseCaseContext } from "./UseCaseContext.js"
 
-/** Largest document body accepted, in characters (about 2 MB of text). */
-export const MAX_DOCUMENT_CHARS = 2_000_000
+/** Largest document text accepted by default, in UTF-8 bytes (2 MiB; KNOWLEDGE_MAX_DOCUMENT_BYTES). */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 /** Texts per embedding call. */
 export const EMBED_BATCH_SIZE = 64
 
@@ -29,6 +36,8 @@ export interface IngestDocumentInput {
 export interface IngestOptions {
   readonly chunking?: ChunkOptions
   readonly batchSize?: number
+  /** Largest text accepted, in UTF-8 bytes (default DEFAULT_MAX_DOCUMENT_BYTES); a larger one is DocumentTooLarge. */
+  readonly maxDocumentBytes?: number
 }
 
 export interface IngestResult {
@@ -44,6 +53,31 @@ const CONTENT_TYPES: ReadonlyArray<ContentType> = ["text", "markdown", "html"]
 
 const issue = (field: string, code: string, message: string) => new FieldIssue({ field, code, message })
 
+/** The length of `text` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of its replacement character). */
+export const utf8ByteLength = (text: string): number => {
+  let bytes = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) bytes += 1
+    else if (code < 0x800) bytes += 2
+    else if (code >= 0xd800 && code < 0xdc00 && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next < 0xe000) {
+        bytes += 4
+        i++
+      } else bytes += 3
+    } else bytes += 3
+  }
+  return bytes
+}
+
+/** Fails with DocumentTooLarge when `text` is over `limit` UTF-8 bytes (checked before anything reads the text). */
+export const checkDocumentSize = (text: unknown, limit: number = DEFAULT_MAX_DOCUMENT_BYTES) => {
+  if (typeof text !== "string" || text.length <= limit / 3) return Effect.void
+  const bytes = utf8ByteLength(text)
+  return bytes > limit ? Effect.fail(new DocumentTooLarge({ bytes, limit })) : Effect.void
+}
+
 /** The reasons an ingest request cannot be accepted, by field; empty when it can. */
 export const knowledgeInputIssues = (input: IngestDocumentInput): ReadonlyArray<FieldIssue> => {
   const issues: Array<FieldIssue> = []
@@ -52,10 +86,6 @@ export const knowledgeInputIssues = (input: IngestDocumentInput): ReadonlyArray<
   else if (title.length > 500) issues.push(issue("title", "too_long", "must be at most 500 characters"))
   if (typeof input.text !== "string" || input.text.trim() === "") {
     issues.push(issue("text", "required", "must not be empty"))
-  } else if (input.text.length > MAX_DOCUMENT_CHARS) {
-    issues.push(
-      issue("text", "too_large", `is ${input.text.length} characters; the limit is ${MAX_DOCUMENT_CHARS} characters`)
-    )
   } else {
     const binary = binaryContentReason(input.text)
     if (binary !== null) issues.push(issue("text", "binary", binary))
@@ -119,6 +149,7 @@ const chunkPoint = (chunk: VectorChunk, leadId: LeadId | null): VectorPoint => (
  */
 export const ingestDocument = (ctx: UseCaseContext, input: IngestDocumentInput, options: IngestOptions = {}) =>
   Effect.gen(function* () {
+    yield* checkDocumentSize(input.text, options.maxDocumentBytes)
     const issues = knowledgeInputIssues(input)
     if (issues.length > 0) return yield* Effect.fail(new ValidationFailed({ entity: "knowledge document", issues }))
     const repo = yield* KnowledgeRepository
@@ -178,16 +209,21 @@ export const ingestDocument = (ctx: UseCaseContext, input: IngestDocumentInput, 
       createdAt: Option.match(existing, { onNone: () => now, onSome: (d) => d.createdAt }),
       updatedAt: now
     })
+    // unchecked: the ids are made here and embedAll checked every vector's dimension; checking each of a large
+    // document's numbers through the schema again took the thread for half a second
     const chunks = pieces.map(
       (piece, i) =>
-        new VectorChunk({
-          id: newId<VectorChunkId>(),
-          organizationId,
-          documentId: document.id,
-          ordinal: piece.ordinal,
-          text: piece.text,
-          embedding: vectors[i]!
-        })
+        new VectorChunk(
+          {
+            id: newId<VectorChunkId>(),
+            organizationId,
+            documentId: document.id,
+            ordinal: piece.ordinal,
+            text: piece.text,
+            embedding: vectors[i]!
+          },
+          true
+        )
     )
     const previousChunks = Option.isSome(existing) ? yield* repo.chunks(organizationId, document.id) : []
     yield* repo.save(document, chunks)

@@ -150,7 +150,8 @@ export const reindexOrganization = (ctx: UseCaseContext) =>
             chunks.map((c) => c.text),
             EMBED_BATCH_SIZE
           )
-          const refreshed = chunks.map((c, i) => new VectorChunk({ ...c, embedding: vectors[i]! }))
+          // unchecked: the chunks were read as VectorChunks, embedAll checked the vectors
+          const refreshed = chunks.map((c, i) => new VectorChunk({ ...c, embedding: vectors[i]! }, true))
           yield* repo.save(doc, refreshed)
           yield* index.upsert(
             refreshed.map((c) => ({

@@ -10,6 +10,9 @@ import { bearerOf, callerOf, rateLimit } from "./rateLimit.js"
 import { annotateRequestId, requestIdOf } from "./requestId.js"
 import type { Answer, RequestState } from "./requestState.js"
 
+const isDocumentUpload = (request: HttpServerRequest.HttpServerRequest) =>
+  request.method === "POST" && (request.url === "/api/v1/knowledge" || request.url.startsWith("/api/v1/knowledge?"))
+
 /**
  * Everything in front of the API, as one middleware: the request id, the body checks (size, content type, JSON
  * syntax), the limit on failed authentications per client address, the rate limit, idempotency, the last word on error responses (so that no stack trace or SQL ever
@@ -20,7 +23,12 @@ import type { Answer, RequestState } from "./requestState.js"
  * without a body does not enter the body check, the request id is annotated on the request's own fiber, and the
  * access log is only wrapped around the request when info logs are written. The steps share one RequestState.
  */
-export const guard = (options: { readonly bodyLimit: number; readonly authFailures: TokenBucket }) => {
+export const guard = (options: {
+  readonly bodyLimit: number
+  /** The body limit of a document upload (POST /api/v1/knowledge), whose text has its own limit. */
+  readonly documentBodyLimit: number
+  readonly authFailures: TokenBucket
+}) => {
   const failures = authFailures(options.authFailures)
   return <E, R>(app: HttpApp.Default<E, R>): HttpApp.Default<E, R | RateLimitStore | IdempotencyStore> =>
     Effect.withFiberRuntime((fiber) => {
@@ -56,8 +64,10 @@ export const guard = (options: { readonly bodyLimit: number; readonly authFailur
         queryProblem !== undefined
           ? Effect.succeed(finish(state, queryProblem))
           : hasBody(request)
-            ? Effect.flatMap(checkBody(request, options.bodyLimit), (checked) =>
-                Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
+            ? Effect.flatMap(
+                checkBody(request, isDocumentUpload(request) ? options.documentBodyLimit : options.bodyLimit),
+                (checked) =>
+                  Either.isLeft(checked) ? Effect.succeed(finish(state, checked.left)) : handle(checked.right)
               )
             : Effect.suspend(() => handle(""))
       ).pipe(logServerErrors(state))

@@ -3,6 +3,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { type VectorFilter, type VectorHit, VectorIndex, type VectorIndexSpec } from "@leadforge/domain"
 import { Config, Effect, Layer, Option } from "effect"
 import { PgliteDatabase } from "../../pglite/PgliteClient.js"
+import { inTimedBatches } from "../../shared/batches.js"
 import { toUnavailable } from "../../sql/errors.js"
 import { checkDimension as sameDimension } from "../checkDimension.js"
 import { makeBulkLoader } from "./bulkLoad.js"
@@ -81,11 +82,9 @@ export const make = (spec: VectorIndexSpec, options: PgvectorOptions = {}) =>
           yield* guard
           for (const p of points) yield* checkDimension(p.vector.length)
           const unique = lastOfEach(points)
-          for (let i = 0; i < unique.length; i += writer.size) {
-            const batch = unique.slice(i, i + writer.size)
-            yield* loader.beforeWrite(batch.length)
-            yield* writer.write(batch)
-          }
+          yield* inTimedBatches(unique, writer.sizing, (batch) =>
+            Effect.zipRight(loader.beforeWrite(batch.length), writer.write(batch))
+          )
           yield* loader.afterWrite(unique.length)
         }).pipe(unavailable, Effect.withSpan("VectorIndexPgvector.upsert", { attributes: { points: points.length } })),
       delete: (filter) =>

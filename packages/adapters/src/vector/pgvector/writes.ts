@@ -3,6 +3,8 @@ import { SqlError } from "@effect/sql/SqlError"
 import type { VectorIndexSpec, VectorPoint } from "@leadforge/domain"
 import { Effect, Option } from "effect"
 import type { PgliteDatabase } from "../../pglite/PgliteClient.js"
+import type { BatchSizing } from "../../shared/batches.js"
+import { slice } from "../../shared/eventLoop.js"
 import { binaryCopyPayload } from "./binaryCopy.js"
 
 /** A vector literal: short decimal text, which pgvector parses faster than full-precision floats. */
@@ -23,8 +25,8 @@ export const lastOfEach = (points: ReadonlyArray<VectorPoint>): ReadonlyArray<Ve
 }
 
 export interface BatchWriter {
-  /** Points per statement. */
-  readonly size: number
+  /** Points per statement: each batch is sized from how long the last took (an HNSW insert costs far more than a COPY). */
+  readonly sizing: BatchSizing
   readonly write: (points: ReadonlyArray<VectorPoint>) => Effect.Effect<void, SqlError>
 }
 
@@ -60,21 +62,28 @@ export const batchWriter = (
     sql.withTransaction(
       Effect.gen(function* () {
         yield* sql`CREATE TEMP TABLE IF NOT EXISTS ${sql(stage)} (LIKE ${sql(table)}) ON COMMIT DELETE ROWS`
-        yield* sql`TRUNCATE ${sql(stage)}`
+        // empty after every commit; DELETE (not TRUNCATE, which swaps files) in case this runs inside a transaction
+        yield* sql`DELETE FROM ${sql(stage)}`
         // the transaction holds PGlite's one connection, so the raw COPY runs inside it
-        yield* Effect.tryPromise({
-          try: () =>
-            db.query(`COPY ${stage} FROM '/dev/blob' WITH (FORMAT binary)`, [], {
-              blob: new Blob([binaryCopyPayload(points, spec.dimension)])
-            }),
-          catch: (cause) => new SqlError({ cause, message: "COPY of the vectors failed" })
-        })
+        yield* slice(
+          Effect.tryPromise({
+            try: () =>
+              db.query(`COPY ${stage} FROM '/dev/blob' WITH (FORMAT binary)`, [], {
+                blob: new Blob([binaryCopyPayload(points, spec.dimension)])
+              }),
+            catch: (cause) => new SqlError({ cause, message: "COPY of the vectors failed" })
+          })
+        )
         yield* sql`INSERT INTO ${sql(table)} SELECT * FROM ${sql(stage)} ${onConflict}`
       })
     )
 
   return Option.match(pglite, {
-    onNone: () => ({ size: 500, write: insertBatch }),
-    onSome: (db) => ({ size: 5_000, write: (points) => copyBatch(db, points) })
+    // a PostgreSQL server works in its own process: fixed batches; PGlite works in this thread: about 40 ms each
+    onNone: () => ({ sizing: { initial: 500, min: 500, max: 500, targetMs: 15 }, write: insertBatch }),
+    onSome: (db) => ({
+      sizing: { initial: 32, min: 16, max: 5_000, targetMs: 40 },
+      write: (points) => copyBatch(db, points)
+    })
   })
 }

@@ -1,7 +1,7 @@
 import { Clock, Duration, Effect, Option, Schema } from "effect"
 import { EntityNotFound } from "../../errors.js"
 import { newId, type ResearchTaskId } from "../../model/ids.js"
-import { ResearchTask, type ResearchTaskStatus } from "../../model/ResearchTask.js"
+import { RESEARCH_KINDS, ResearchTask, type ResearchTaskStatus } from "../../model/ResearchTask.js"
 import { TaskQueue } from "../../ports/TaskQueue.js"
 import { audit, currentDate, loadLead, transactionally, type UseCaseContext } from "../UseCaseContext.js"
 import { DEFAULT_RESEARCH_MAX_ATTEMPTS, decodeResearchRequest, ResearchRequest } from "./requests.js"
@@ -44,9 +44,10 @@ export const submitResearch = (ctx: UseCaseContext, input: unknown) =>
     return queued
   }).pipe(transactionally, Effect.withSpan("submitResearch"))
 
-/** One task of the caller's organization, or EntityNotFound. */
+/** One research task of the caller's organization, or EntityNotFound (a reindex task is not research). */
 export const getResearch = (ctx: UseCaseContext, id: ResearchTaskId) =>
   Effect.flatMap(TaskQueue, (queue) => queue.get(ctx.organizationId, id)).pipe(
+    Effect.map(Option.filter((task) => RESEARCH_KINDS.includes(task.kind))),
     Effect.flatMap(
       Option.match({
         onNone: () => Effect.fail(new EntityNotFound({ entity: "research_task", id })),
@@ -56,11 +57,14 @@ export const getResearch = (ctx: UseCaseContext, id: ResearchTaskId) =>
     Effect.withSpan("getResearch")
   )
 
-/** The caller's tasks, newest first, optionally by status; `cursor` comes from the previous page. */
+/** The caller's research tasks, newest first, optionally by status; `cursor` comes from the previous page. */
 export const listResearch = (
   ctx: UseCaseContext,
   query: { readonly status?: ResearchTaskStatus; readonly limit?: number; readonly cursor?: string } = {}
-) => Effect.flatMap(TaskQueue, (queue) => queue.list(ctx.organizationId, query)).pipe(Effect.withSpan("listResearch"))
+) =>
+  Effect.flatMap(TaskQueue, (queue) => queue.list(ctx.organizationId, { ...query, kinds: RESEARCH_KINDS })).pipe(
+    Effect.withSpan("listResearch")
+  )
 
 /** Statuses a task never leaves. */
 export const isResearchFinished = (status: ResearchTaskStatus): boolean =>

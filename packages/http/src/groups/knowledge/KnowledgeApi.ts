@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { KnowledgeDoc, KnowledgeDocId, Lead, LeadId } from "@leadforge/domain"
+import { KnowledgeDoc, KnowledgeDocId, Lead, LeadId, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
 import { Schema } from "effect"
 import { Authentication } from "../../contract/Security.js"
 import { listOf, reportAllStrict } from "../../contract/schemas.js"
@@ -67,6 +67,22 @@ export class Reindexed extends Schema.Class<Reindexed>("Reindexed")({
   leads: Schema.Int
 }) {}
 
+/** A reindex running in the background: queued, running, then succeeded (with its counts) or failed. */
+export class ReindexTask extends Schema.Class<ReindexTask>("ReindexTask")({
+  id: ResearchTaskId,
+  status: ResearchTaskStatus,
+  attempts: Schema.Int,
+  maxAttempts: Schema.Int,
+  /** What was reindexed, once it succeeded. */
+  result: Schema.NullOr(Reindexed),
+  /** Why the last attempt failed. */
+  error: Schema.NullOr(Schema.String),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date
+}) {}
+
+const ReindexPath = Schema.Struct({ id: ResearchTaskId })
+
 const DocPath = Schema.Struct({ id: KnowledgeDocId })
 const LeadPath = Schema.Struct({ id: LeadId })
 const SimilarParams = Schema.Struct({
@@ -108,12 +124,20 @@ export class KnowledgeApi extends HttpApiGroup.make("knowledge")
   )
   .add(
     HttpApiEndpoint.post("reindex", "/knowledge/reindex")
-      .addSuccess(Reindexed)
-      .annotate(OpenApi.Summary, "Rebuild the index")
+      .addSuccess(ReindexTask, { status: 202 })
+      .annotate(OpenApi.Summary, "Rebuild the index (in the background)")
       .annotate(
         OpenApi.Description,
-        "Admin only. Re-embeds every document chunk and lead of the organization into the vector index."
+        "Admin only. Queues a task that re-embeds every document chunk and lead of the organization into the " +
+          "vector index, and answers at once; read its status at GET /knowledge/reindex/{id}. A reindex already " +
+          "queued for the organization is returned instead of a second one."
       )
+  )
+  .add(
+    HttpApiEndpoint.get("reindexStatus", "/knowledge/reindex/:id")
+      .setPath(ReindexPath)
+      .addSuccess(ReindexTask)
+      .annotate(OpenApi.Summary, "Get a reindex task")
   )
   .add(
     HttpApiEndpoint.post("search", "/search")

@@ -1,25 +1,30 @@
 import { HttpApiBuilder } from "@effect/platform"
 import {
+  checkDocumentSize,
+  type DocumentTooLarge,
   deleteDocument,
   FieldIssue,
+  getReindex,
   ingestDocument,
   type KnowledgeDocId,
   type LeadId,
   listDocuments,
   loadDocument,
-  reindexOrganization,
+  type ResearchTask,
   type SearchMode,
   searchKnowledge,
   similarLeads,
+  submitReindex,
   ValidationFailed
 } from "@leadforge/domain"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { LeadforgeApi } from "../../Api.js"
-import { Forbidden, problemBody, ServiceUnavailable } from "../../contract/Problems.js"
+import { FieldError, Forbidden, PayloadTooLarge, problemBody, ServiceUnavailable } from "../../contract/Problems.js"
 import { CurrentPrincipal } from "../../contract/Security.js"
 import { useCaseContext } from "../caller.js"
 import { mapDomainErrors } from "../domainErrors.js"
 import { withIndex } from "../knowledgeBackend.js"
+import { KnowledgeLimits } from "./KnowledgeLimits.js"
 
 const describe = (error: unknown) =>
   typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error)
@@ -32,6 +37,20 @@ const indexMismatch = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       typeof e === "object" && e !== null && "_tag" in e && e._tag === "IndexMismatch",
     (e) => Effect.fail(new ServiceUnavailable(problemBody(503, { code: "index_mismatch", detail: describe(e) })))
   )
+
+/** A document over the limit: 413 naming the limit and the setting. */
+const tooLarge = <A, E, R>(effect: Effect.Effect<A, E | DocumentTooLarge, R>) =>
+  Effect.catchTag(effect as Effect.Effect<A, DocumentTooLarge, R>, "DocumentTooLarge", (e) =>
+    Effect.fail(
+      new PayloadTooLarge(
+        problemBody(413, {
+          code: e.code,
+          detail: e.message,
+          errors: [new FieldError({ field: "text", code: "too_large", message: `must be at most ${e.limit} bytes` })]
+        })
+      )
+    )
+  ) as Effect.Effect<A, Exclude<E, DocumentTooLarge> | PayloadTooLarge, R>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -51,6 +70,20 @@ const summary = <D extends { readonly text: string }>(doc: D): Omit<D, "text"> =
   const { text: _omitted, ...rest } = doc
   return rest
 }
+
+const Counts = Schema.Struct({ documents: Schema.Int, chunks: Schema.Int, leads: Schema.Int })
+
+/** A reindex task as the API shows it: its counts once it succeeded. */
+const reindexBody = (task: ResearchTask) => ({
+  id: task.id,
+  status: task.status,
+  attempts: task.attempts,
+  maxAttempts: task.maxAttempts,
+  result: Option.getOrNull(Schema.decodeUnknownOption(Counts)(task.result)),
+  error: task.error,
+  createdAt: task.createdAt,
+  updatedAt: task.updatedAt
+})
 
 const search = (input: {
   readonly query?: string | undefined
@@ -77,19 +110,28 @@ export const KnowledgeHttp = HttpApiBuilder.group(LeadforgeApi, "knowledge", (ha
   handlers
     .handle("ingest", ({ payload }) =>
       Effect.gen(function* () {
-        const ctx = yield* useCaseContext
-        yield* failIfAny("knowledge document", idIssues({ leadId: payload.leadId }))
-        const result = yield* ingestDocument(ctx, {
-          title: payload.title ?? "",
-          text: payload.text ?? "",
-          ...(payload.contentType === undefined
-            ? {}
-            : { contentType: payload.contentType as "text" | "markdown" | "html" }),
-          ...(payload.sourceUrl === undefined ? {} : { sourceUrl: payload.sourceUrl }),
-          ...(payload.leadId === undefined ? {} : { leadId: payload.leadId as LeadId | null })
-        })
-        return { document: summary(result.document), chunkCount: result.chunkCount, status: result.status }
-      }).pipe(indexMismatch, withIndex, mapDomainErrors)
+        // the size first, before the text is read or an index is needed: an oversized upload is 413 on any backend
+        const { maxDocumentBytes } = yield* KnowledgeLimits
+        yield* checkDocumentSize(payload.text, maxDocumentBytes)
+        return yield* Effect.gen(function* () {
+          const ctx = yield* useCaseContext
+          yield* failIfAny("knowledge document", idIssues({ leadId: payload.leadId }))
+          const result = yield* ingestDocument(
+            ctx,
+            {
+              title: payload.title ?? "",
+              text: payload.text ?? "",
+              ...(payload.contentType === undefined
+                ? {}
+                : { contentType: payload.contentType as "text" | "markdown" | "html" }),
+              ...(payload.sourceUrl === undefined ? {} : { sourceUrl: payload.sourceUrl }),
+              ...(payload.leadId === undefined ? {} : { leadId: payload.leadId as LeadId | null })
+            },
+            { maxDocumentBytes }
+          )
+          return { document: summary(result.document), chunkCount: result.chunkCount, status: result.status }
+        }).pipe(indexMismatch, withIndex)
+      }).pipe(tooLarge, mapDomainErrors)
     )
     .handle("list", () =>
       Effect.gen(function* () {
@@ -115,8 +157,11 @@ export const KnowledgeHttp = HttpApiBuilder.group(LeadforgeApi, "knowledge", (ha
             new Forbidden(problemBody(403, { code: "forbidden", detail: "reindexing needs an admin key" }))
           )
         }
-        return yield* reindexOrganization(yield* useCaseContext)
-      }).pipe(indexMismatch, withIndex, mapDomainErrors)
+        return reindexBody(yield* submitReindex(yield* useCaseContext))
+      }).pipe(withIndex, mapDomainErrors)
+    )
+    .handle("reindexStatus", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => getReindex(ctx, path.id)).pipe(Effect.map(reindexBody), mapDomainErrors)
     )
     .handle("search", ({ payload }) => search(payload))
     .handle("searchQuery", ({ urlParams }) => search(urlParams))
