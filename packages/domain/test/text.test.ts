@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck, Schema } from "effect"
-import { DateTime, Int4, LeadFields, SafeText, Text, unsafeTextAt } from "../src/index.js"
+import { DateTime, Int4, LeadFields, Location, SafeText, Text, unsafeTextAt } from "../src/index.js"
 
 const accepts = <A, I>(schema: Schema.Schema<A, I>, input: unknown) =>
   Either.isRight(Schema.decodeUnknownEither(schema)(input))
@@ -56,5 +56,24 @@ describe("storable text", () => {
     expect(issues({ companyName: "A\u0000" })).toContain("NUL")
     expect(issues({ companyName: "Acme", industry: "x".repeat(101) })).toContain("at most 100")
     expect(issues({ companyName: "Acme", employeeCount: 2_147_483_648 })).toContain("2147483647")
+  })
+})
+
+describe("a lead's location", () => {
+  const city = "x".repeat(150)
+
+  it("as submitted, a city or region is at most 100 characters, and a valid one becomes a Location", () => {
+    const tooLong = Schema.decodeUnknownEither(LeadFields)({ companyName: "Acme", location: { city, country: "DE" } })
+    expect(Either.isLeft(tooLong)).toBe(true)
+    const ok = Schema.decodeUnknownSync(LeadFields)({
+      companyName: "Acme",
+      location: { city: "Berlin", country: "DE" }
+    })
+    expect(ok.location).toBeInstanceOf(Location)
+  })
+
+  it("as stored, any length still loads (rows written before the input limits)", () => {
+    const stored = Schema.decodeUnknownSync(Location)({ city, region: city, country: "DE" })
+    expect(stored.city).toBe(city)
   })
 })

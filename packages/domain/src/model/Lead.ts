@@ -24,11 +24,25 @@ export type Grade = typeof Grade.Type
 export const LeadSource = Schema.Literal("manual", "import", "api", "enrichment", "research")
 export type LeadSource = typeof LeadSource.Type
 
+/**
+ * Where a lead is. The stored form reads any city and region, so a row written before the input limits existed
+ * still loads; what a user or import submits is LocationInput.
+ */
 export class Location extends Schema.Class<Location>("Location")({
-  city: Schema.optional(Text(TextLimits.personName)),
-  region: Schema.optional(Text(TextLimits.personName)),
+  city: Schema.optional(Schema.String),
+  region: Schema.optional(Schema.String),
   country: CountryCode
 }) {}
+
+/** A location as submitted: storable text of bounded length (the limits show in the OpenAPI document). */
+export const LocationInput = Schema.compose(
+  Schema.Struct({
+    city: Schema.optional(Text(TextLimits.personName)),
+    region: Schema.optional(Text(TextLimits.personName)),
+    country: CountryCode
+  }),
+  Location
+)
 
 export const Tag = SafeText.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(TextLimits.tag))
 
@@ -75,7 +89,7 @@ export const LeadFields = Schema.Struct({
   industry: Schema.optional(Schema.NullOr(Text(TextLimits.industry))),
   employeeCount: Schema.optional(Schema.NullOr(NonNegativeInt4)),
   fundingStage: Schema.optional(Schema.NullOr(FundingStage)),
-  location: Schema.optional(Schema.NullOr(Location)),
+  location: Schema.optional(Schema.NullOr(LocationInput)),
   aiAdoptionScore: Schema.optional(Schema.NullOr(Score)),
   tags: Schema.optional(Schema.Array(Tag).pipe(Schema.maxItems(MAX_LEAD_LIST_ITEMS))),
   ownerId: Schema.optional(Schema.NullOr(UserId)),
