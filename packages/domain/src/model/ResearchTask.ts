@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import { Timestamps } from "./common.js"
 import { OrganizationId, ResearchTaskId } from "./ids.js"
 
-export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query")
+export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query", "crawl_website")
 export type ResearchTaskKind = typeof ResearchTaskKind.Type
 
 export const ResearchTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")

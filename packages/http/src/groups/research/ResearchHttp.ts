@@ -23,6 +23,11 @@ export const ResearchHttp = HttpApiBuilder.group(LeadforgeApi, "research", (hand
         return yield* submitResearch(yield* useCaseContext, payload)
       }).pipe(mapDomainErrors)
     )
+    .handle("crawl", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => submitResearch(ctx, { kind: "crawl_website", leadId: path.id })).pipe(
+        mapDomainErrors
+      )
+    )
     .handle("list", ({ urlParams }) =>
       Effect.gen(function* () {
         const page = yield* listResearch(yield* useCaseContext, urlParams)
