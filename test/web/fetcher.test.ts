@@ -208,12 +208,19 @@ describe("WebFetcher: SSRF defence", () => {
     const failure = await Effect.runPromise(
       Effect.flip(
         readSettings.pipe(
-          Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["WEB_FETCH_ALLOW", "good.test:80,bad-entry"]])))
+          Effect.withConfigProvider(
+            ConfigProvider.fromMap(
+              new Map([
+                ["WEB_FETCH_ALLOW", "good.test:80,pinned.test:8080=127.0.0.1,bad-entry,wrong.test:80=not-an-ip"]
+              ])
+            )
+          )
         )
       )
     )
     expect(String(failure)).toContain("WEB_FETCH_ALLOW")
-    expect(String(failure)).toContain("bad-entry")
+    expect(String(failure)).toContain("bad-entry, wrong.test:80=not-an-ip")
+    expect(String(failure)).not.toContain("pinned.test")
   })
 })
 

@@ -176,10 +176,15 @@ const DEFAULT_CONTENT_TYPES = ["text/html", "application/xhtml+xml", "text/plain
 /** WEB_FETCH_ALLOW as `host:port` pairs; a malformed entry stops the command, naming it. */
 const webFetchAllow = listOf("WEB_FETCH_ALLOW").pipe(
   Config.mapOrFail((entries) => {
-    const { pairs, invalid } = parseAllowList(entries)
+    const { pairs, pinned, invalid } = parseAllowList(entries)
     return invalid.length === 0
-      ? Either.right(pairs)
-      : Either.left(ConfigError.InvalidData(["WEB_FETCH_ALLOW"], `expected host:port pairs, got ${invalid.join(", ")}`))
+      ? Either.right({ pairs, pinned })
+      : Either.left(
+          ConfigError.InvalidData(
+            ["WEB_FETCH_ALLOW"],
+            `expected host:port or host:port=address, got ${invalid.join(", ")}`
+          )
+        )
   })
 )
 
@@ -210,7 +215,8 @@ const webSettings: Config.Config<WebSettings> = Config.all({
   recrawlAfter: durationOr("WEB_RECRAWL_AFTER", "7 days")
 }).pipe(
   Config.map((web) => ({
-    allow: web.allow,
+    allow: web.allow.pairs,
+    pinned: web.allow.pinned,
     userAgent: `Leadforge/${LEADFORGE_WEB_VERSION} (website research${Option.match(web.contact, {
       onNone: () => "",
       onSome: (url) => `; +${url}`

@@ -17,7 +17,11 @@ export const make = (options: FetchCoreOptions) =>
   Effect.gen(function* () {
     if (options.allow.size > 0) {
       yield* Effect.logWarning(
-        `WEB_FETCH_ALLOW is set: ${[...options.allow].join(", ")} skip the address and port checks (for tests and development only)`
+        `WEB_FETCH_ALLOW is set: ${[...options.allow].join(", ")} skip the address and port checks${
+          options.pinned === undefined || options.pinned.size === 0
+            ? ""
+            : `; ${[...options.pinned].map(([host, address]) => `${host} is ${address}`).join(", ")}`
+        } (for tests and development only)`
       )
     }
     const core = yield* Effect.acquireRelease(

@@ -33,19 +33,32 @@ export const refusedAddressRange = (address: string): string | null => {
 /** A `host:port` pair of WEB_FETCH_ALLOW, normalised ("[::1]:8080" keeps its brackets, names lower case). */
 export const allowKey = (hostname: string, port: number) => `${hostname.toLowerCase()}:${port}`
 
-/** Parses WEB_FETCH_ALLOW entries; returns the bad ones separately so the setting can name them. */
+/**
+ * Parses WEB_FETCH_ALLOW entries, `host:port` or `host:port=address` (the name is then not resolved but connected
+ * to that address, like curl's `--resolve`); returns the bad entries separately so the setting can name them.
+ */
 export const parseAllowList = (
   entries: ReadonlyArray<string>
-): { readonly pairs: ReadonlySet<string>; readonly invalid: ReadonlyArray<string> } => {
+): {
+  readonly pairs: ReadonlySet<string>
+  readonly pinned: ReadonlyMap<string, string>
+  readonly invalid: ReadonlyArray<string>
+} => {
   const pairs = new Set<string>()
+  const pinned = new Map<string, string>()
   const invalid: Array<string> = []
   for (const entry of entries) {
-    const match = /^(\[[0-9a-f:.]+\]|[^\s:/@[\]]+):(\d{1,5})$/i.exec(entry.trim())
+    const match = /^(\[[0-9a-f:.]+\]|[^\s:/@[\]=]+):(\d{1,5})(?:=([0-9a-f:.]+))?$/i.exec(entry.trim())
     const port = match === null ? Number.NaN : Number(match[2])
-    if (match === null || port < 1 || port > 65_535) invalid.push(entry)
-    else pairs.add(allowKey(match[1] as string, port))
+    const address = match?.[3]
+    if (match === null || port < 1 || port > 65_535 || (address !== undefined && isIP(address) === 0)) {
+      invalid.push(entry)
+      continue
+    }
+    pairs.add(allowKey(match[1] as string, port))
+    if (address !== undefined) pinned.set((match[1] as string).toLowerCase(), address)
   }
-  return { pairs, invalid }
+  return { pairs, pinned, invalid }
 }
 
 export interface UrlRefusal {

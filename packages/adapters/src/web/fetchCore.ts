@@ -10,6 +10,8 @@ import { AddressRefusedError, connectLookup, type Resolver, systemResolver } fro
 export interface FetchSettings {
   /** WEB_FETCH_ALLOW `host:port` pairs that skip the port and address checks (tests and development only). */
   readonly allow: ReadonlySet<string>
+  /** WEB_FETCH_ALLOW names given an address (`host:port=address`): connected to it without a lookup. */
+  readonly pinned?: ReadonlyMap<string, string>
   /** The User-Agent header; its product token ("Leadforge") is what robots.txt rules are matched against. */
   readonly userAgent: string
   /** Delay between two requests to one host when robots.txt names none. */
@@ -111,9 +113,19 @@ const rootCause = (error: unknown): FetchError => {
 /** The fetcher without Effect: promises and AbortSignals, wrapped by the WebFetcher layer. */
 export const makeFetchCore = (options: FetchCoreOptions) => {
   const resolver = options.resolver ?? systemResolver
+  const pinned = options.pinned ?? new Map<string, string>()
+  const allowedResolver: Resolver = (hostname) => {
+    const address = pinned.get(hostname.toLowerCase())
+    return address === undefined
+      ? resolver(hostname)
+      : Promise.resolve([{ address, family: address.includes(":") ? 6 : 4 }])
+  }
   const agentFor = (check: boolean) =>
     new Agent({
-      connect: { lookup: connectLookup(resolver, check, options.onLookup), timeout: options.connectTimeoutMs },
+      connect: {
+        lookup: connectLookup(check ? resolver : allowedResolver, check, options.onLookup),
+        timeout: options.connectTimeoutMs
+      },
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
       // one connection per origin: one request at a time per host, and one lookup for a site's requests
