@@ -1,7 +1,7 @@
 import type { LookupAddress } from "node:dns"
 import { EmbedderHashing } from "@leadforge/adapters/embeddings"
 import { layer as memoryLayer } from "@leadforge/adapters/memory"
-import { readSettings } from "@leadforge/adapters/runtime"
+import { readSettings, type WebSettings } from "@leadforge/adapters/runtime"
 import { PageExtractorCheerio, type Resolver, WebFetcherUndici } from "@leadforge/adapters/web"
 import {
   Actor,
@@ -36,8 +36,23 @@ const resolver: Resolver = async (hostname) => {
 
 let site: TestSite
 let origin: string
-let runtime: ManagedRuntime.ManagedRuntime<never, never> | undefined
 const recrawl = { afterMs: 0 }
+
+const testLayer = (web: WebSettings) =>
+  Layer.mergeAll(
+    memoryLayer,
+    EmbedderHashing,
+    WebFetcherUndici.layer({ ...web, resolver }),
+    PageExtractorCheerio,
+    Layer.succeed(CrawlPolicy, {
+      maxPages: 10,
+      get recrawlAfterMs() {
+        return recrawl.afterMs
+      }
+    })
+  )
+type Services = Layer.Layer.Success<ReturnType<typeof testLayer>>
+let runtime: ManagedRuntime.ManagedRuntime<Services, never> | undefined
 
 const sitemap = (origin: string) => `<?xml version="1.0"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -70,22 +85,7 @@ beforeAll(async () => {
       )
     )
   )
-  const layer = Layer.mergeAll(
-    memoryLayer,
-    EmbedderHashing,
-    WebFetcherUndici.layer({ ...web, resolver }),
-    PageExtractorCheerio,
-    Layer.effect(
-      CrawlPolicy,
-      Effect.sync(() => ({
-        maxPages: 10,
-        get recrawlAfterMs() {
-          return recrawl.afterMs
-        }
-      }))
-    )
-  )
-  runtime = ManagedRuntime.make(layer) as unknown as ManagedRuntime.ManagedRuntime<never, never>
+  runtime = ManagedRuntime.make(testLayer(web))
 })
 
 afterAll(async () => {
@@ -97,9 +97,10 @@ let aboutTag = '"about-1"'
 let aboutBody = acmeAbout
 
 const ctx = { organizationId: newId<OrganizationId>(), actor: new Actor({ type: "user", id: "alice" }) }
-// biome-ignore lint/suspicious/noExplicitAny: the runtime provides every port the effects need
-const run = <A, E>(effect: Effect.Effect<A, E, any>) =>
-  (runtime as ManagedRuntime.ManagedRuntime<any, never>).runPromise(effect)
+const run = <A, E>(effect: Effect.Effect<A, E, Services>) => {
+  if (runtime === undefined) throw new Error("the runtime is not built")
+  return runtime.runPromise(effect)
+}
 
 const outcomes = (result: CrawlWebsiteResult) =>
   Object.fromEntries(result.pages.map((p) => [new URL(p.url).pathname, p.reason ?? p.outcome]))
