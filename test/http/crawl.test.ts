@@ -2,7 +2,7 @@ import type { LookupAddress } from "node:dns"
 import { type CompletionRequest, LanguageModelScripted } from "@leadforge/adapters/llm"
 import { readSettings } from "@leadforge/adapters/runtime"
 import { PageExtractorCheerio, type Resolver, WebFetcherUndici } from "@leadforge/adapters/web"
-import { CrawlPolicy, DataSourceRepository, type LeadId, type OrganizationId } from "@leadforge/domain"
+import { CrawlPolicy } from "@leadforge/domain"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { acmeAbout, acmeContact, acmeHome, acmeTeam } from "../web/pages.js"
@@ -119,17 +119,23 @@ for (const backend of backends)
         )
         expect(pages).toEqual({ "/": "stored", "/about": "stored", "/team": "stored", "/contact": "stored" })
 
-        const sources = await Effect.runPromise(
-          Effect.flatMap(DataSourceRepository, (r) =>
-            r.listByLead(lead.organizationId as OrganizationId, lead.id as LeadId)
-          ).pipe(Effect.provide(server.context))
-        )
+        const listed = await raw(server, `/api/v1/leads/${lead.id}/sources`, { key })
+        expect(listed.status).toBe(200)
+        const sources = (await listed.json()).items as Array<{
+          type: string
+          url: string
+          fetchedAt: string
+          rawPayload: { status: number; contentHash: string; title: string | null }
+        }>
         expect(sources.map((s) => s.url).sort()).toEqual([
           `${origin}/`,
           `${origin}/about`,
           `${origin}/contact`,
           `${origin}/team`
         ])
+        const about = sources.find((s) => s.url === `${origin}/about`)
+        expect(about).toMatchObject({ type: "website", rawPayload: { status: 200, title: "About Acme" } })
+        expect(about?.rawPayload.contentHash).toMatch(/^[0-9a-f]{64}$/)
         const docs = (await (await raw(server, "/api/v1/knowledge", { key })).json()).items as Array<{
           sourceUrl: string | null
           leadId: string | null
@@ -186,6 +192,7 @@ for (const backend of backends)
 
         const missing = await postJson(server, `/api/v1/leads/${crypto.randomUUID()}/crawl`, key, {})
         expect(missing.status).toBe(404)
+        expect((await raw(server, `/api/v1/leads/${crypto.randomUUID()}/sources`, { key })).status).toBe(404)
         const noSite = await (await postJson(server, "/api/v1/leads", key, { companyName: "No Site Ltd" })).json()
         const refused = await postJson(server, `/api/v1/leads/${noSite.id}/crawl`, key, {})
         expect(refused.status).toBe(422)

@@ -21,7 +21,9 @@ const lines = (result: EnrichmentResult) => [
 
 /** `leads enrich ID…`: each lead in turn; a lead that fails is reported and the rest still run. */
 const crawl = Options.boolean("crawl").pipe(
-  Options.withDescription("Read each lead's website first (as `leads crawl` does), so the enrichment can cite its pages")
+  Options.withDescription(
+    "Read each lead's website first (as `leads crawl` does), so the enrichment can cite its pages"
+  )
 )
 
 export const enrichCommand = Command.make("enrich", { json, org, leadIds, crawl }, (args) =>

@@ -397,3 +397,10 @@ export const withWebResearch = <A, E, R>(
       Effect.provideService(PageExtractor, extractor.value)
     )
   })
+
+/** A lead's data sources (website pages, enrichments, …), newest first; LeadNotFound for another org's lead. */
+export const listLeadSources = (ctx: UseCaseContext, leadId: LeadId) =>
+  Effect.gen(function* () {
+    const lead = yield* loadLead(ctx, leadId)
+    return yield* (yield* DataSourceRepository).listByLead(ctx.organizationId, lead.id)
+  }).pipe(Effect.withSpan("listLeadSources"))

@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { LeadId, ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
+import { DataSource, LeadId, ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
 import { Duration, Schema } from "effect"
 import { NEEDS_MODEL } from "../../contract/descriptions.js"
 import { Authentication } from "../../contract/Security.js"
@@ -86,6 +86,17 @@ export class ResearchApi extends HttpApiGroup.make("research")
         "Queues a crawl_website task: the lead's home page, sitemap.xml and up to WEB_CRAWL_MAX_PAGES same-site " +
           "pages are read (robots.txt obeyed, public addresses only) into website data sources and knowledge " +
           "documents of the lead. The result lists every page with its outcome and, for failures, a stable reason."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("sources", "/leads/:id/sources")
+      .setPath(LeadPath)
+      .addSuccess(Schema.Struct({ items: Schema.Array(DataSource) }))
+      .annotate(OpenApi.Summary, "List a lead's data sources")
+      .annotate(
+        OpenApi.Description,
+        "Where the lead's facts came from, newest first: one `website` source per crawled page (URL, fetch time, " +
+          "status and content hash, the extracted fields), enrichments (`llm`), imports."
       )
   )
   .add(
