@@ -15,7 +15,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> | void }>>
   http: () => import("./http.js"),
   health: () => import("./health.js"),
   import: () => import("./import.js"),
-  cli: () => import("./cli.js")
+  cli: () => import("./cli.js"),
+  crawl: () => import("./crawl.js")
 }
 
 const wanted = process.argv.slice(2)

@@ -32,7 +32,7 @@ export const startServer = async (
   persistence: Layer.Layer<Services, unknown> | Context.Context<Services>,
   env: Record<string, string> = {},
   /** Extra server options, e.g. a scripted `languageModel` and fast `researchWorker` settings. */
-  options: Pick<ServeOptions, "languageModel" | "researchWorker"> = {}
+  options: Pick<ServeOptions, "languageModel" | "researchWorker" | "web"> = {}
 ): Promise<RunningServer> => {
   const scope = Effect.runSync(Scope.make())
   const context: Context.Context<Services> = Context.isContext(persistence)

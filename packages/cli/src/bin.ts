@@ -8,7 +8,7 @@ import { EXIT } from "./exitCodes.js"
 // With LOG_LEVEL=debug an unexpected error prints its stack (main.ts has turned source maps on for it).
 const debug = isDebug(process.env.LOG_LEVEL)
 
-const FLAGS = new Set(["--json", "--dry-run", "--overwrite", "--status", "--explain", "--reopen", "--demo"])
+const FLAGS = new Set(["--json", "--dry-run", "--overwrite", "--status", "--explain", "--reopen", "--demo", "--crawl"])
 
 /**
  * @effect/cli stops reading options after a lone `-` (stdin), so `import - --type leads` would lose `--type`;

@@ -11,6 +11,16 @@ export const DataSourceRepositoryMemory: Layer.Layer<DataSourceRepository, never
       traced("DataSourceRepositoryMemory", {
         insert: (s) =>
           Ref.update(tables, (t) => ({ ...t, dataSources: HashMap.set(t.dataSources, s.id, s) })).pipe(Effect.as(s)),
+        update: (s) =>
+          Ref.update(tables, (t) =>
+            HashMap.get(t.dataSources, s.id).pipe(
+              Option.filter((old) => old.organizationId === s.organizationId),
+              Option.match({
+                onNone: () => t,
+                onSome: () => ({ ...t, dataSources: HashMap.set(t.dataSources, s.id, s) })
+              })
+            )
+          ).pipe(Effect.as(s)),
         findById: (organizationId, id) =>
           Ref.get(tables).pipe(
             Effect.map((t) =>

@@ -1,7 +1,9 @@
 import { type Backends, DEFAULT_MAX_DOCUMENT_BYTES } from "@leadforge/domain"
-import { Config, ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import type { TokenBucketOptions } from "../memory/RateLimitStoreMemory.js"
 import * as PgliteStore from "../pglite/PgliteStore.js"
+import { parseAllowList } from "../web/addressPolicy.js"
+import type { FetchSettings } from "../web/fetchCore.js"
 
 /** Where the data lives: PostgreSQL from DATABASE_URL, else the embedded PGlite. */
 export type DatabaseChoice =
@@ -54,6 +56,8 @@ export interface Settings {
   readonly knowledge: {
     readonly maxDocumentBytes: number
   }
+  /** Website research: the fetcher's limits and politeness, WEB_CRAWL_MAX_PAGES and WEB_RECRAWL_AFTER. */
+  readonly web: WebSettings
 }
 
 const isBlank = (value: string) => value.trim() === ""
@@ -78,8 +82,20 @@ const numberOr = (name: string, fallback: number) =>
     })
   )
 
+/** A duration such as `1 second` or `7 days`, with a default; empty is the default. */
+export const durationOr = (name: string, fallback: Duration.DurationInput) =>
+  optionalText(name).pipe(
+    Config.mapOrFail((value) => {
+      if (Option.isNone(value)) return Either.right(Duration.decode(fallback))
+      const parsed = Duration.decodeUnknown(value.value.trim())
+      return Option.isSome(parsed)
+        ? Either.right(parsed.value)
+        : Either.left(ConfigError.InvalidData([name], `expected a duration such as "10 seconds", got ${value.value}`))
+    })
+  )
+
 /** A whole number of at least `min`, with a default; empty is the default. */
-const integerOr = (name: string, fallback: number, min: number) =>
+export const integerOr = (name: string, fallback: number, min: number) =>
   optionalText(name).pipe(
     Config.mapOrFail((value) => {
       if (Option.isNone(value)) return Either.right(fallback)
@@ -91,7 +107,7 @@ const integerOr = (name: string, fallback: number, min: number) =>
   )
 
 /** A comma-separated list; empty entries (and an empty value) are dropped. */
-const listOf = (name: string) =>
+export const listOf = (name: string) =>
   optionalText(name).pipe(
     Config.map(
       Option.match({
@@ -148,6 +164,79 @@ const serverTimeouts = Config.all({
   )
 )
 
+/** Website research settings: the fetcher's, and how much of a site is read and how often. */
+export interface WebSettings extends FetchSettings {
+  /** WEB_CRAWL_MAX_PAGES (10): same-site pages read after the home page. */
+  readonly maxPages: number
+  /** WEB_RECRAWL_AFTER (7 days): a page fetched more recently is not fetched again. */
+  readonly recrawlAfterMs: number
+}
+
+/** The version named in the crawler's User-Agent. */
+const LEADFORGE_WEB_VERSION = "0.1"
+
+const DEFAULT_CONTENT_TYPES = ["text/html", "application/xhtml+xml", "text/plain"]
+
+/** WEB_FETCH_ALLOW as `host:port` pairs; a malformed entry stops the command, naming it. */
+const webFetchAllow = listOf("WEB_FETCH_ALLOW").pipe(
+  Config.mapOrFail((entries) => {
+    const { pairs, pinned, invalid } = parseAllowList(entries)
+    return invalid.length === 0
+      ? Either.right({ pairs, pinned })
+      : Either.left(
+          ConfigError.InvalidData(
+            ["WEB_FETCH_ALLOW"],
+            `expected host:port or host:port=address, got ${invalid.join(", ")}`
+          )
+        )
+  })
+)
+
+/** WEB_CONTACT_URL goes into the User-Agent so site owners can reach whoever runs the crawler. */
+const webContactUrl = optionalText("WEB_CONTACT_URL").pipe(
+  Config.mapOrFail((value) => {
+    if (Option.isNone(value)) return Either.right(Option.none<string>())
+    try {
+      const url = new URL(value.value.trim())
+      if (url.protocol === "http:" || url.protocol === "https:") return Either.right(Option.some(url.href))
+    } catch {}
+    return Either.left(ConfigError.InvalidData(["WEB_CONTACT_URL"], `expected an http(s) URL, got ${value.value}`))
+  })
+)
+
+const millis = (duration: Duration.Duration) => Math.round(Duration.toMillis(duration))
+
+const webSettings: Config.Config<WebSettings> = Config.all({
+  allow: webFetchAllow,
+  contact: webContactUrl,
+  crawlDelay: durationOr("WEB_CRAWL_DELAY", "1 second"),
+  connectTimeout: durationOr("WEB_FETCH_CONNECT_TIMEOUT", "5 seconds"),
+  headersTimeout: durationOr("WEB_FETCH_HEADERS_TIMEOUT", "10 seconds"),
+  bodyTimeout: durationOr("WEB_FETCH_BODY_TIMEOUT", "20 seconds"),
+  maxBytes: integerOr("WEB_FETCH_MAX_BYTES", 2 * 1024 * 1024, 1),
+  contentTypes: listOf("WEB_FETCH_CONTENT_TYPES"),
+  maxPages: integerOr("WEB_CRAWL_MAX_PAGES", 10, 0),
+  recrawlAfter: durationOr("WEB_RECRAWL_AFTER", "7 days")
+}).pipe(
+  Config.map((web) => ({
+    allow: web.allow.pairs,
+    pinned: web.allow.pinned,
+    userAgent: `Leadforge/${LEADFORGE_WEB_VERSION} (website research${Option.match(web.contact, {
+      onNone: () => "",
+      onSome: (url) => `; +${url}`
+    })})`,
+    crawlDelayMs: millis(web.crawlDelay),
+    connectTimeoutMs: millis(web.connectTimeout),
+    headersTimeoutMs: millis(web.headersTimeout),
+    bodyTimeoutMs: millis(web.bodyTimeout),
+    maxBytes: web.maxBytes,
+    contentTypes:
+      web.contentTypes.length === 0 ? DEFAULT_CONTENT_TYPES : web.contentTypes.map((type) => type.toLowerCase()),
+    maxPages: web.maxPages,
+    recrawlAfterMs: millis(web.recrawlAfter)
+  }))
+)
+
 /** Reads the settings from the current ConfigProvider; the PGlite settings only when PGlite is chosen. */
 export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Effect.gen(function* () {
   const databaseUrl = yield* optionalSecret("DATABASE_URL")
@@ -181,7 +270,8 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
     server: yield* serverTimeouts,
     knowledge: {
       maxDocumentBytes: yield* integerOr("KNOWLEDGE_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES, 1)
-    }
+    },
+    web: yield* webSettings
   } satisfies Settings
 })
 

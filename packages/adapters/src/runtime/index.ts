@@ -43,7 +43,9 @@ export {
   readSettings,
   type Settings,
   settingsLayer,
-  type VectorChoice
+  type VectorChoice,
+  type WebSettings
 } from "./Settings.js"
 export { stores, storesFor } from "./Stores.js"
 export { systemProbe, VERSION } from "./SystemProbe.js"
+export { type WebServices, web, webFor } from "./Web.js"

@@ -15,6 +15,14 @@ export const make = Effect.gen(function* () {
     execute: (row) => sql`INSERT INTO data_sources ${sql.insert({ ...row, rawPayload: json(row.rawPayload) })}`
   })
 
+  const updateQuery = SqlSchema.void({
+    Request: DataSource,
+    execute: (row) =>
+      sql`UPDATE data_sources SET raw_payload = ${json(row.rawPayload)}, confidence = ${row.confidence},
+            fetched_at = ${row.fetchedAt}, url = ${row.url}
+          WHERE organization_id = ${row.organizationId} AND id = ${row.id}`
+  })
+
   const findByIdQuery = SqlSchema.findOne({
     Request: Schema.Struct({ organizationId: OrganizationId, id: DataSourceId }),
     Result: DataSourceRow,
@@ -36,6 +44,12 @@ export const make = Effect.gen(function* () {
     orUnavailable
   )
 
+  const update = Effect.fn("DataSourceRepositorySql.update")(
+    (source: DataSource) => Effect.as(updateQuery(source), source),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
   const findById = Effect.fn("DataSourceRepositorySql.findById")(
     (organizationId: OrganizationId, id: DataSourceId) => findByIdQuery({ organizationId, id }),
     Effect.catchTag("ParseError", Effect.die),
@@ -48,7 +62,7 @@ export const make = Effect.gen(function* () {
     orUnavailable
   )
 
-  return DataSourceRepository.of({ insert, findById, listByLead })
+  return DataSourceRepository.of({ insert, update, findById, listByLead })
 })
 
 export const DataSourceRepositorySql = Layer.effect(DataSourceRepository, make)

@@ -77,5 +77,31 @@ export const sourcesContract = (it: Vitest.MethodsNonLive<SourcePorts>) => {
         expect(yield* repo.listByLead(orgB, leadId)).toEqual([])
       })
     )
+
+    it.effect("updates a data source in place, only within its organization", () =>
+      Effect.gen(function* () {
+        const repo = yield* DataSourceRepository
+        const leadId = newId<LeadId>()
+        const source = yield* repo.insert(
+          new DataSource({
+            id: newId<DataSourceId>(),
+            organizationId: orgA,
+            leadId,
+            type: "website",
+            url: "https://example.com/about",
+            rawPayload: { contentHash: "a" },
+            confidence: 60,
+            fetchedAt: at,
+            createdAt: at
+          })
+        )
+        const later = new Date(at.getTime() + 60_000)
+        yield* repo.update(new DataSource({ ...source, rawPayload: { contentHash: "b" }, fetchedAt: later }))
+        yield* repo.update(new DataSource({ ...source, organizationId: orgB, rawPayload: { contentHash: "evil" } }))
+        const [stored, ...rest] = yield* repo.listByLead(orgA, leadId)
+        expect(rest).toEqual([])
+        expect([stored?.rawPayload, stored?.fetchedAt.getTime()]).toEqual([{ contentHash: "b" }, later.getTime()])
+      })
+    )
   })
 }

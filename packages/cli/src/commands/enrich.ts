@@ -1,8 +1,8 @@
-import { Args, Command } from "@effect/cli"
-import { type EnrichmentResult, enrichLead, LeadId } from "@leadforge/domain"
+import { Args, Command, Options } from "@effect/cli"
+import { crawlWebsite, type EnrichmentResult, enrichLead, LeadId, newId } from "@leadforge/domain"
 import { Effect } from "effect"
 import { withLeadIndex } from "./knowledge.js"
-import { explainFailures, withModel, withStore } from "./research.js"
+import { explainFailures, withModel, withStore, withWeb } from "./research.js"
 import { CommandFailed, contextFor, emit, json, org } from "./shared.js"
 
 const leadIds = Args.text({ name: "lead-id" }).pipe(
@@ -20,12 +20,19 @@ const lines = (result: EnrichmentResult) => [
 ]
 
 /** `leads enrich ID…`: each lead in turn; a lead that fails is reported and the rest still run. */
-export const enrichCommand = Command.make("enrich", { json, org, leadIds }, (args) =>
+const crawl = Options.boolean("crawl").pipe(
+  Options.withDescription(
+    "Read each lead's website first (as `leads crawl` does), so the enrichment can cite its pages"
+  )
+)
+
+export const enrichCommand = Command.make("enrich", { json, org, leadIds, crawl }, (args) =>
   Effect.gen(function* () {
     const ctx = yield* contextFor(args.org)
     let failed = 0
     for (const id of args.leadIds) {
-      const outcome = yield* enrichLead(ctx, id).pipe(explainFailures, Effect.either)
+      const crawled = args.crawl ? Effect.asVoid(crawlWebsite(ctx, id, `cli-${newId()}`)) : Effect.void
+      const outcome = yield* Effect.zipRight(crawled, enrichLead(ctx, id)).pipe(explainFailures, Effect.either)
       if (outcome._tag === "Left") {
         failed++
         const error = outcome.left as { message?: unknown }
@@ -50,7 +57,7 @@ export const enrichCommand = Command.make("enrich", { json, org, leadIds }, (arg
     if (failed > 0) {
       return yield* new CommandFailed({ message: `${failed} of ${args.leadIds.length} lead(s) could not be enriched` })
     }
-  }).pipe(withLeadIndex, withStore, withModel)
+  }).pipe(withLeadIndex, withWeb, withStore, withModel)
 ).pipe(
   Command.withDescription(
     "Enrich leads with the language model (industry, size, funding, location, summary, AI-adoption score), citing evidence; user-entered values are kept. Needs GROQ_API_KEY"

@@ -11,6 +11,7 @@ import {
   rescoreLead
 } from "@leadforge/domain"
 import { Effect, Option } from "effect"
+import { crawlCommand } from "./crawl.js"
 import { enrichCommand } from "./enrich.js"
 import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
 
@@ -162,5 +163,5 @@ export const leadsCommand = Command.make("leads", {}, () =>
   )
 ).pipe(
   Command.withDescription("List, inspect, score and move leads"),
-  Command.withSubcommands([list, get, score, status, enrichCommand])
+  Command.withSubcommands([list, get, score, status, enrichCommand, crawlCommand])
 )

@@ -38,6 +38,9 @@ export const withModel = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 /** Every repository on the runtime's database, for effects that also need the LanguageModel. */
 export const withStore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Runtime.persistence)
 
+/** The website fetcher, page extractor and crawl limits from the WEB_* settings, for crawl_website tasks. */
+export const withWeb = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.provide(effect, Runtime.web)
+
 /** Domain failures as messages naming the field (usage error) or the missing entity (failure). */
 export const explainFailures = <A, E, R>(
   effect: Effect.Effect<A, E, R>
@@ -166,7 +169,7 @@ const run = Command.make(
           message: `task ${done.id} ${done.status}${done.error ? `: ${done.error}` : ""}`
         })
       }
-    }).pipe(explainFailures, withStore, withModel)
+    }).pipe(explainFailures, withWeb, withStore, withModel)
 ).pipe(Command.withDescription("Queue a research task (find_contacts, enrich_company or query); --wait runs it here"))
 
 const status = Command.make("status", { json, org, taskId }, (args) =>

@@ -2,7 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { newWorkerId, runResearchWorker } from "@leadforge/adapters/worker"
 import { Duration, Effect } from "effect"
 import { withLeadIndex } from "./knowledge.js"
-import { withModel, withStore } from "./research.js"
+import { withModel, withStore, withWeb } from "./research.js"
 import { UsageError } from "./shared.js"
 
 export const workerCommand = Command.make(
@@ -38,7 +38,7 @@ export const workerCommand = Command.make(
         concurrency: args.concurrency,
         lease: Duration.seconds(args.leaseSeconds)
       })
-    }).pipe(withLeadIndex, withStore, withModel)
+    }).pipe(withLeadIndex, withWeb, withStore, withModel)
 ).pipe(
   Command.withDescription(
     "Run research tasks from the queue until SIGINT/SIGTERM; any number of workers (and `serve`) can share a database. Needs GROQ_API_KEY"

@@ -19,6 +19,8 @@ export interface ServeOptions {
   readonly onBootstrapKey?: (key: string) => Effect.Effect<void>
   /** Defaults to the runtime's language model (Groq with GROQ_API_KEY; without it AI endpoints answer 503). */
   readonly languageModel?: Layer.Layer<LanguageModel, unknown>
+  /** Defaults to the runtime's website fetcher, page extractor and crawl limits (the WEB_* settings). */
+  readonly web?: Layer.Layer<Runtime.WebServices, unknown>
   /**
    * The in-process research worker: its options, or false for none. It runs only when the model is configured
    * and RESEARCH_WORKER is not false; RESEARCH_WORKER_CONCURRENCY sets its concurrency (default 1).
@@ -130,6 +132,7 @@ export const serve = (options: ServeOptions) => {
     Layer.provide(firstRun(options.onBootstrapKey ?? defaultPrint)),
     Layer.provide(Runtime.systemProbe),
     Layer.provide(Runtime.knowledge),
+    Layer.provide(options.web ?? Runtime.web),
     Layer.provide(options.persistence ?? Runtime.persistence),
     Layer.provide(logging)
   )

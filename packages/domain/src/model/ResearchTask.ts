@@ -2,12 +2,20 @@ import { Schema } from "effect"
 import { Timestamps } from "./common.js"
 import { OrganizationId, ResearchTaskId } from "./ids.js"
 
-/** What a task does: research with the language model, or `reindex` (rebuild an organization's vector index). */
-export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query", "reindex")
+/**
+ * What a task does: research with the language model, `crawl_website` (read a lead's public site), or `reindex`
+ * (rebuild an organization's vector index).
+ */
+export const ResearchTaskKind = Schema.Literal("find_contacts", "enrich_company", "query", "crawl_website", "reindex")
 export type ResearchTaskKind = typeof ResearchTaskKind.Type
 
 /** The kinds the research worker runs (and research lists show). */
-export const RESEARCH_KINDS: ReadonlyArray<ResearchTaskKind> = ["find_contacts", "enrich_company", "query"]
+export const RESEARCH_KINDS: ReadonlyArray<ResearchTaskKind> = [
+  "find_contacts",
+  "enrich_company",
+  "query",
+  "crawl_website"
+]
 
 export const ResearchTaskStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")
 export type ResearchTaskStatus = typeof ResearchTaskStatus.Type

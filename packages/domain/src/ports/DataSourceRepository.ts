@@ -7,6 +7,8 @@ import type { DataSourceId, LeadId, OrganizationId } from "../model/ids.js"
 export declare namespace DataSourceRepository {
   export interface Service {
     readonly insert: (source: DataSource) => Effect.Effect<DataSource, Unavailable>
+    /** Replaces a stored source's payload, confidence and fetch time (a re-fetched page keeps its one row). */
+    readonly update: (source: DataSource) => Effect.Effect<DataSource, Unavailable>
     readonly findById: (
       organizationId: OrganizationId,
       id: DataSourceId

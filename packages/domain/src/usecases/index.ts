@@ -38,3 +38,4 @@ export {
   type UseCaseContext
 } from "./UseCaseContext.js"
 export * from "./updateLead.js"
+export * from "./website/index.js"

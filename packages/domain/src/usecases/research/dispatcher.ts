@@ -2,7 +2,9 @@ import { Effect, Either, Schema } from "effect"
 import { toFieldIssues, ValidationFailed } from "../../errors.js"
 import { Actor } from "../../model/common.js"
 import type { ResearchTask } from "../../model/ResearchTask.js"
+import { isTransientWebFetchReason, WebFetchFailed } from "../../ports/WebFetcher.js"
 import type { UseCaseContext } from "../UseCaseContext.js"
+import { crawlWebsite, withWebResearch } from "../website/crawlWebsite.js"
 import { StoredInput } from "./requests.js"
 import type { ResearchResult } from "./results.js"
 import { answerQuery, enrichCompany, findContacts } from "./run.js"
@@ -27,9 +29,11 @@ export const runResearchTask = (task: ResearchTask) =>
       case "find_contacts":
         return (yield* findContacts(ctx, task, request)) as ResearchResult
       case "enrich_company":
-        return (yield* enrichCompany(ctx, request)) as ResearchResult
+        return (yield* enrichCompany(ctx, task, request)) as ResearchResult
       case "query":
         return (yield* answerQuery(ctx, request)) as ResearchResult
+      case "crawl_website":
+        return (yield* withWebResearch(crawlWebsite(ctx, request.leadId, task.id))) as ResearchResult
     }
   }).pipe(Effect.withSpan("runResearchTask", { attributes: { taskId: task.id, kind: task.kind } }))
 
@@ -41,4 +45,11 @@ export const isPermanentResearchFailure = (error: unknown): boolean =>
   typeof error === "object" &&
   error !== null &&
   "_tag" in error &&
-  ["ValidationFailed", "LeadNotFound", "EntityNotFound", "LanguageModelNotConfigured"].includes(String(error._tag))
+  ([
+    "ValidationFailed",
+    "LeadNotFound",
+    "EntityNotFound",
+    "LanguageModelNotConfigured",
+    "WebResearchNotConfigured"
+  ].includes(String(error._tag)) ||
+    (error instanceof WebFetchFailed && !isTransientWebFetchReason(error.reason)))

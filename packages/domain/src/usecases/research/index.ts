@@ -1,6 +1,7 @@
 export * from "./dispatcher.js"
 export * from "./lifecycle.js"
 export {
+  CrawlWebsiteRequest,
   DEFAULT_CONTACT_PROPOSALS,
   DEFAULT_RESEARCH_MAX_ATTEMPTS,
   decodeResearchRequest,

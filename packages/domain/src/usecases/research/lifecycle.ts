@@ -1,8 +1,9 @@
 import { Clock, Duration, Effect, Option, Schema } from "effect"
-import { EntityNotFound } from "../../errors.js"
+import { EntityNotFound, FieldIssue, ValidationFailed } from "../../errors.js"
 import { newId, type ResearchTaskId } from "../../model/ids.js"
 import { RESEARCH_KINDS, ResearchTask, type ResearchTaskStatus } from "../../model/ResearchTask.js"
 import { TaskQueue } from "../../ports/TaskQueue.js"
+import { homePageOf } from "../../rules/website.js"
 import { audit, currentDate, loadLead, transactionally, type UseCaseContext } from "../UseCaseContext.js"
 import { DEFAULT_RESEARCH_MAX_ATTEMPTS, decodeResearchRequest, ResearchRequest } from "./requests.js"
 
@@ -13,7 +14,19 @@ import { DEFAULT_RESEARCH_MAX_ATTEMPTS, decodeResearchRequest, ResearchRequest }
 export const submitResearch = (ctx: UseCaseContext, input: unknown) =>
   Effect.gen(function* () {
     const request = yield* decodeResearchRequest(input)
-    if (request.leadId !== undefined) yield* loadLead(ctx, request.leadId)
+    const lead = request.leadId === undefined ? undefined : yield* loadLead(ctx, request.leadId)
+    if (
+      lead !== undefined &&
+      (request.kind === "crawl_website" || (request.kind === "enrich_company" && request.crawl === true)) &&
+      homePageOf(lead) === null
+    ) {
+      return yield* new ValidationFailed({
+        entity: "research_task",
+        issues: [
+          new FieldIssue({ field: "leadId", code: "no_website", message: "the lead has no website or domain to crawl" })
+        ]
+      })
+    }
     const now = yield* currentDate
     const { maxAttempts, ...rest } = request
     const task = new ResearchTask({

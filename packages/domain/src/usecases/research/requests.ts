@@ -30,6 +30,15 @@ export const FindContactsRequest = Schema.Struct({
 export const EnrichCompanyRequest = Schema.Struct({
   kind: Schema.Literal("enrich_company"),
   leadId: LeadId,
+  /** Read the lead's website first (as crawl_website does), so the enrichment can cite its pages. */
+  crawl: Schema.optional(Schema.Boolean),
+  ...common
+})
+
+/** Read the lead's public website into data sources and knowledge documents. */
+export const CrawlWebsiteRequest = Schema.Struct({
+  kind: Schema.Literal("crawl_website"),
+  leadId: LeadId,
   ...common
 })
 
@@ -45,7 +54,12 @@ export const QueryRequest = Schema.Struct({
 })
 
 /** What a client may submit: `kind` picks the shape. */
-export const ResearchRequest = Schema.Union(FindContactsRequest, EnrichCompanyRequest, QueryRequest)
+export const ResearchRequest = Schema.Union(
+  FindContactsRequest,
+  EnrichCompanyRequest,
+  QueryRequest,
+  CrawlWebsiteRequest
+)
 export type ResearchRequest = typeof ResearchRequest.Type
 
 /** What a task stores as its input: the request and who asked. */

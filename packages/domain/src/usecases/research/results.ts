@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import type { ContactId, LeadId } from "../../model/ids.js"
 import type { Usage } from "../../ports/LanguageModel.js"
 import type { ContactIssue } from "../../rules/contact.js"
+import type { CrawlWebsiteResult } from "../website/crawlWebsite.js"
 
 /** One person the model proposes; every field is optional because validation decides. */
 export const ProposedContact = Schema.Struct({
@@ -65,6 +66,8 @@ export interface EnrichCompanyResult {
     readonly reason: string
   }>
   readonly usage: Usage
+  /** The crawl run first when the request asked for `crawl: true`. */
+  readonly crawl?: CrawlWebsiteResult
 }
 
 export interface QueryResult {
@@ -73,4 +76,4 @@ export interface QueryResult {
   readonly usage: Usage
 }
 
-export type ResearchResult = FindContactsResult | EnrichCompanyResult | QueryResult
+export type ResearchResult = FindContactsResult | EnrichCompanyResult | QueryResult | CrawlWebsiteResult

@@ -9,6 +9,7 @@ import { classifyProposals, researchedFields } from "../../rules/proposals.js"
 import { enrichLead } from "../enrichLead.js"
 import { rescoreStored } from "../Scoring.js"
 import { audit, currentDate, loadLead, transactionally, type UseCaseContext } from "../UseCaseContext.js"
+import { crawlWebsite, withWebResearch } from "../website/crawlWebsite.js"
 import { companyLines, FIND_CONTACTS_SYSTEM, QUERY_SYSTEM } from "./prompts.js"
 import {
   DEFAULT_CONTACT_PROPOSALS,
@@ -143,24 +144,31 @@ export const findContacts = (ctx: UseCaseContext, task: ResearchTask, request: t
     }).pipe(transactionally)
   })
 
-export const enrichCompany = (ctx: UseCaseContext, request: typeof EnrichCompanyRequest.Type) =>
-  Effect.map(
-    enrichLead(ctx, request.leadId),
-    (enriched): EnrichCompanyResult => ({
-      kind: "enrich_company",
-      leadId: request.leadId,
-      sourceId: enriched.sourceId,
-      leadScore: enriched.lead.leadScore,
-      claims: enriched.claims.map(({ field, value, confidence, applied, lowConfidence, reason }) => ({
-        field,
-        value,
-        confidence,
-        applied,
-        lowConfidence,
-        reason
-      })),
-      usage: enriched.usage
-    })
+export const enrichCompany = (ctx: UseCaseContext, task: ResearchTask, request: typeof EnrichCompanyRequest.Type) =>
+  Effect.flatMap(
+    request.crawl === true
+      ? Effect.asSome(withWebResearch(crawlWebsite(ctx, request.leadId, task.id)))
+      : Effect.succeedNone,
+    (crawl) =>
+      Effect.map(
+        enrichLead(ctx, request.leadId),
+        (enriched): EnrichCompanyResult => ({
+          kind: "enrich_company",
+          leadId: request.leadId,
+          sourceId: enriched.sourceId,
+          leadScore: enriched.lead.leadScore,
+          claims: enriched.claims.map(({ field, value, confidence, applied, lowConfidence, reason }) => ({
+            field,
+            value,
+            confidence,
+            applied,
+            lowConfidence,
+            reason
+          })),
+          usage: enriched.usage,
+          ...(Option.isSome(crawl) ? { crawl: crawl.value } : {})
+        })
+      )
   )
 
 export const answerQuery = (ctx: UseCaseContext, request: typeof QueryRequest.Type) =>

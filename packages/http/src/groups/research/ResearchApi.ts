@@ -1,5 +1,5 @@
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
-import { ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
+import { DataSource, LeadId, ResearchTask, ResearchTaskId, ResearchTaskStatus } from "@leadforge/domain"
 import { Duration, Schema } from "effect"
 import { NEEDS_MODEL } from "../../contract/descriptions.js"
 import { Authentication } from "../../contract/Security.js"
@@ -25,9 +25,12 @@ export const parseWait = (text: string): Duration.Duration | undefined => {
  * the lead) are checked by the use case so every problem comes back together as 422 naming the fields.
  */
 export const ResearchInput = Schema.Struct({
-  kind: Schema.String.annotations({ description: "find_contacts, enrich_company or query" }),
+  kind: Schema.String.annotations({ description: "find_contacts, enrich_company, query or crawl_website" }),
   leadId: Schema.optional(Schema.String).annotations({
-    description: "The lead (required for find_contacts and enrich_company)"
+    description: "The lead (required for find_contacts, enrich_company and crawl_website)"
+  }),
+  crawl: Schema.optional(Schema.Boolean).annotations({
+    description: "enrich_company: read the lead's website first, so the enrichment can cite its pages"
   }),
   query: Schema.optional(Schema.String).annotations({ description: "The question (kind query)" }),
   instructions: Schema.optional(Schema.String).annotations({
@@ -63,6 +66,7 @@ export const ResearchListParams = Schema.Struct({
 export const ResearchPage = pageOf(ResearchTask)
 
 const TaskPath = Schema.Struct({ id: ResearchTaskId })
+const LeadPath = Schema.Struct({ id: LeadId })
 
 export class ResearchApi extends HttpApiGroup.make("research")
   .add(
@@ -71,6 +75,29 @@ export class ResearchApi extends HttpApiGroup.make("research")
       .addSuccess(ResearchTask, { status: 202 })
       .annotate(OpenApi.Summary, "Submit a research task")
       .annotate(OpenApi.Description, `Queues a research task; a worker runs it. ${NEEDS_MODEL}`)
+  )
+  .add(
+    HttpApiEndpoint.post("crawl", "/leads/:id/crawl")
+      .setPath(LeadPath)
+      .addSuccess(ResearchTask, { status: 202 })
+      .annotate(OpenApi.Summary, "Crawl a lead's website")
+      .annotate(
+        OpenApi.Description,
+        "Queues a crawl_website task: the lead's home page, sitemap.xml and up to WEB_CRAWL_MAX_PAGES same-site " +
+          "pages are read (robots.txt obeyed, public addresses only) into website data sources and knowledge " +
+          "documents of the lead. The result lists every page with its outcome and, for failures, a stable reason."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("sources", "/leads/:id/sources")
+      .setPath(LeadPath)
+      .addSuccess(Schema.Struct({ items: Schema.Array(DataSource) }))
+      .annotate(OpenApi.Summary, "List a lead's data sources")
+      .annotate(
+        OpenApi.Description,
+        "Where the lead's facts came from, newest first: one `website` source per crawled page (URL, fetch time, " +
+          "status and content hash, the extracted fields), enrichments (`llm`), imports."
+      )
   )
   .add(
     HttpApiEndpoint.get("list", "/research")
@@ -101,5 +128,5 @@ export class ResearchApi extends HttpApiGroup.make("research")
   .prefix("/api/v1")
   .annotate(
     OpenApi.Description,
-    "Durable background research: find_contacts, enrich_company and free-text query tasks run by workers."
+    "Durable background research: find_contacts, enrich_company, query and crawl_website tasks run by workers."
   ) {}

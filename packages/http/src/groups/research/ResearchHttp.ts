@@ -3,6 +3,7 @@ import {
   cancelResearch,
   getResearch,
   isResearchFinished,
+  listLeadSources,
   listResearch,
   ResearchTask,
   submitResearch,
@@ -22,6 +23,17 @@ export const ResearchHttp = HttpApiBuilder.group(LeadforgeApi, "research", (hand
         yield* requireModel
         return yield* submitResearch(yield* useCaseContext, payload)
       }).pipe(mapDomainErrors)
+    )
+    .handle("crawl", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => submitResearch(ctx, { kind: "crawl_website", leadId: path.id })).pipe(
+        mapDomainErrors
+      )
+    )
+    .handle("sources", ({ path }) =>
+      Effect.flatMap(useCaseContext, (ctx) => listLeadSources(ctx, path.id)).pipe(
+        Effect.map((items) => ({ items })),
+        mapDomainErrors
+      )
     )
     .handle("list", ({ urlParams }) =>
       Effect.gen(function* () {

@@ -1,0 +1,5 @@
+export { allowKey, checkUrl, parseAllowList, refusedAddressRange } from "./addressPolicy.js"
+export { type FetchCoreOptions, type FetchSettings, MAX_REDIRECTS } from "./fetchCore.js"
+export { PageExtractorCheerio } from "./PageExtractorCheerio.js"
+export { type Resolver, systemResolver } from "./resolver.js"
+export * as WebFetcherUndici from "./WebFetcherUndici.js"
