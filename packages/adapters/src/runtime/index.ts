@@ -3,6 +3,7 @@
  * CLI command take their layers from here.
  */
 
+export { PasswordHasherArgon2 as passwordHasher } from "../crypto/PasswordHasherArgon2.js"
 /** The embedded database's open errors, which the runtime's persistence can fail with. */
 export { DataDirLocked, PgliteOpenFailed } from "../pglite/PgliteStore.js"
 export { auditCheckpointKey, auditCheckpointKeyFor } from "./AuditCheckpoint.js"

@@ -7,6 +7,7 @@ export * from "./contacts.js"
 export * from "./createLead.js"
 export * from "./deleteLead.js"
 export * from "./enrichLead.js"
+export * from "./invitations.js"
 export * from "./knowledge.js"
 export * from "./knowledgeLeads.js"
 export * from "./knowledgeSearch.js"
@@ -14,6 +15,7 @@ export { buildDecodedLead, buildLead, decodeLeadFields, normalizeLeadFields } fr
 export * from "./leadContacts.js"
 export * from "./leadDetail.js"
 export * from "./leadIndexSync.js"
+export * from "./members.js"
 export * from "./mergeLeads.js"
 export * from "./organizations.js"
 export * from "./recordActivity.js"
@@ -21,6 +23,7 @@ export * from "./rescoreLead.js"
 export * from "./research/index.js"
 export * from "./Scoring.js"
 export * from "./seedActivities.js"
+export * from "./sessions.js"
 export {
   audit,
   currentDate,
@@ -31,3 +34,4 @@ export {
   type UseCaseContext
 } from "./UseCaseContext.js"
 export * from "./updateLead.js"
+export * from "./users.js"

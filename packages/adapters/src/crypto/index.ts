@@ -1,0 +1,1 @@
+export * from "./PasswordHasherArgon2.js"
