@@ -1,14 +1,16 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
-import type { TokenBucket } from "@leadforge/domain"
+import { defaultSessionPolicy, defaultSignInPolicy, type TokenBucket } from "@leadforge/domain"
 import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
 import { AuthenticationLive } from "./auth/Authentication.js"
+import { type AuthPolicies, authSettingsLayer } from "./auth/AuthSettings.js"
 import { corsLayer } from "./edge/cors.js"
 import { EdgeErrors } from "./edge/errors.js"
 import { guard } from "./edge/guard.js"
 import { ActivitiesHttp } from "./groups/activities/ActivitiesHttp.js"
 import { AuditHttp } from "./groups/audit/AuditHttp.js"
+import { AuthHttp } from "./groups/auth/AuthHttp.js"
 import { CampaignsHttp } from "./groups/campaigns/CampaignsHttp.js"
 import { ContactsHttp } from "./groups/contacts/ContactsHttp.js"
 import { EnrichmentHttp } from "./groups/enrichment/EnrichmentHttp.js"
@@ -16,6 +18,7 @@ import { HealthHttp } from "./groups/health/HealthHttp.js"
 import { KeysHttp } from "./groups/keys/KeysHttp.js"
 import { KnowledgeHttp } from "./groups/knowledge/KnowledgeHttp.js"
 import { LeadsHttp } from "./groups/leads/LeadsHttp.js"
+import { MembersHttp } from "./groups/members/MembersHttp.js"
 import { ProductsHttp } from "./groups/products/ProductsHttp.js"
 import { ResearchHttp } from "./groups/research/ResearchHttp.js"
 import { SystemHttp } from "./groups/system/SystemHttp.js"
@@ -33,17 +36,23 @@ export interface ApiOptions {
    * per second (AUTH_FAILURE_BURST 10, AUTH_FAILURE_PER_SECOND 1); past it, 429.
    */
   readonly authFailures: TokenBucket
+  /**
+   * Sessions' idle and absolute timeouts (SESSION_IDLE_HOURS 12, SESSION_LIFETIME_DAYS 7), the sign-in limits
+   * (SIGN_IN_* settings), and the origins besides the server's own trusted for cookie-authenticated writes.
+   */
+  readonly auth: Omit<AuthPolicies, "trustedOrigins">
 }
 
 export const defaultApiOptions: ApiOptions = {
   bodyLimitBytes: 1024 * 1024,
   corsOrigins: [],
   apiKeyCacheSeconds: 5,
-  authFailures: { capacity: 10, refillPerSecond: 1 }
+  authFailures: { capacity: 10, refillPerSecond: 1 },
+  auth: { session: defaultSessionPolicy, signIn: defaultSignInPolicy }
 }
 
 /** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
-export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaultApiOptions) =>
+export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds" | "auth" | "corsOrigins"> = defaultApiOptions) =>
   HttpApiBuilder.api(LeadforgeApi).pipe(
     Layer.provide([
       HealthHttp,
@@ -53,6 +62,8 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaul
       ActivitiesHttp,
       AuditHttp,
       KeysHttp,
+      AuthHttp,
+      MembersHttp,
       CampaignsHttp,
       ProductsHttp,
       KnowledgeHttp,
@@ -61,7 +72,8 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds"> = defaul
     ]),
     Layer.provide(AuthenticationLive),
     Layer.provide(EdgeErrors),
-    Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds))
+    Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds)),
+    Layer.provide(authSettingsLayer({ ...options.auth, trustedOrigins: options.corsOrigins }))
   )
 
 /**
