@@ -215,3 +215,19 @@ export class LinkExpired extends Schema.TaggedError<LinkExpired>()("LinkExpired"
       : "the reset link has expired; ask an admin for a new one"
   }
 }
+
+/** A refresh token no one issued. */
+export class RefreshTokenInvalid extends Schema.TaggedError<RefreshTokenInvalid>()("RefreshTokenInvalid", {}) {
+  readonly code = "unauthorized"
+  override get message() {
+    return "the refresh token is invalid"
+  }
+}
+
+/** A refresh token used a second time: its whole family was revoked, since one of the holders is not its owner. */
+export class RefreshTokenReused extends Schema.TaggedError<RefreshTokenReused>()("RefreshTokenReused", {}) {
+  readonly code = "refresh_token_reused"
+  override get message() {
+    return "the refresh token was already used; every token of its sign-in was revoked: sign in again"
+  }
+}

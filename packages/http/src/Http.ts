@@ -1,10 +1,16 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
-import { defaultSessionPolicy, defaultSignInPolicy, type TokenBucket } from "@leadforge/domain"
+import {
+  ACCESS_TOKEN_LIFETIME_MS,
+  defaultSessionPolicy,
+  defaultSignInPolicy,
+  type TokenBucket
+} from "@leadforge/domain"
 import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
 import { AuthenticationLive } from "./auth/Authentication.js"
 import { type AuthPolicies, authSettingsLayer } from "./auth/AuthSettings.js"
+import { revokedSessionsLayer } from "./auth/RevokedSessions.js"
 import { corsLayer } from "./edge/cors.js"
 import { EdgeErrors } from "./edge/errors.js"
 import { guard } from "./edge/guard.js"
@@ -73,7 +79,8 @@ export const apiLive = (options: Pick<ApiOptions, "apiKeyCacheSeconds" | "auth" 
     Layer.provide(AuthenticationLive),
     Layer.provide(EdgeErrors),
     Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds)),
-    Layer.provide(authSettingsLayer({ ...options.auth, trustedOrigins: options.corsOrigins }))
+    Layer.provide(authSettingsLayer({ ...options.auth, trustedOrigins: options.corsOrigins })),
+    Layer.provide(revokedSessionsLayer(ACCESS_TOKEN_LIFETIME_MS))
   )
 
 /**

@@ -12,6 +12,7 @@ import type {
   OneTimeLink,
   Organization,
   Product,
+  RefreshToken,
   ResearchTask,
   Session,
   User,
@@ -41,6 +42,8 @@ export interface Tables {
   readonly memberships: HashMap.HashMap<string, Membership>
   readonly sessions: HashMap.HashMap<string, Session>
   readonly links: HashMap.HashMap<string, OneTimeLink>
+  /** By token hash. */
+  readonly refreshTokens: HashMap.HashMap<string, RefreshToken>
   readonly apiKeys: HashMap.HashMap<string, ApiKey>
   readonly campaigns: HashMap.HashMap<string, Campaign>
   readonly products: HashMap.HashMap<string, Product>
@@ -61,6 +64,7 @@ export const emptyTables: Tables = {
   memberships: HashMap.empty(),
   sessions: HashMap.empty(),
   links: HashMap.empty(),
+  refreshTokens: HashMap.empty(),
   apiKeys: HashMap.empty(),
   campaigns: HashMap.empty(),
   products: HashMap.empty(),

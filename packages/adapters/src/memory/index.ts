@@ -16,6 +16,7 @@ import { MemoryStoreLive } from "./MemoryStore.js"
 import { OneTimeLinkRepositoryMemory } from "./OneTimeLinkRepositoryMemory.js"
 import { OrganizationRepositoryMemory } from "./OrganizationRepositoryMemory.js"
 import { ProductRepositoryMemory } from "./ProductRepositoryMemory.js"
+import { RefreshTokenRepositoryMemory } from "./RefreshTokenRepositoryMemory.js"
 import { SessionRepositoryMemory } from "./SessionRepositoryMemory.js"
 import { TaskQueueMemory } from "./TaskQueueMemory.js"
 import { TransactorMemory } from "./TransactorMemory.js"
@@ -41,6 +42,7 @@ export * from "./OneTimeLinkRepositoryMemory.js"
 export * from "./OrganizationRepositoryMemory.js"
 export * from "./ProductRepositoryMemory.js"
 export * from "./RateLimitStoreMemory.js"
+export * from "./RefreshTokenRepositoryMemory.js"
 export * from "./SessionRepositoryMemory.js"
 export * from "./TaskQueueMemory.js"
 export * from "./TransactorMemory.js"
@@ -62,6 +64,7 @@ export const layerWithoutStore = Layer.mergeAll(
   MembershipRepositoryMemory,
   SessionRepositoryMemory,
   OneTimeLinkRepositoryMemory,
+  RefreshTokenRepositoryMemory,
   ApiKeyRepositoryMemory,
   CampaignRepositoryMemory,
   ProductRepositoryMemory,

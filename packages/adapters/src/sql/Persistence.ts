@@ -19,6 +19,7 @@ import { migrate } from "./migrations.js"
 import { OneTimeLinkRepositorySql } from "./OneTimeLinkRepositorySql.js"
 import { OrganizationRepositorySql } from "./OrganizationRepositorySql.js"
 import { ProductRepositorySql } from "./ProductRepositorySql.js"
+import { RefreshTokenRepositorySql } from "./RefreshTokenRepositorySql.js"
 import { SessionRepositorySql } from "./SessionRepositorySql.js"
 import { TaskQueueSql } from "./TaskQueueSql.js"
 import { TransactorSql } from "./TransactorSql.js"
@@ -36,6 +37,7 @@ export const repositories = Layer.mergeAll(
   MembershipRepositorySql,
   SessionRepositorySql,
   OneTimeLinkRepositorySql,
+  RefreshTokenRepositorySql,
   ApiKeyRepositorySql,
   ConversationRepositorySql,
   DataSourceRepositorySql,

@@ -124,6 +124,7 @@ export const serve = (options: ServeOptions) => {
     Layer.provide(options.languageModel ?? Runtime.languageModel),
     Layer.provide(Runtime.stores),
     Layer.provide(Runtime.passwordHasher),
+    Layer.provide(Runtime.accessTokens),
     Layer.provide(Runtime.auditCheckpointKey),
     Layer.provide(
       firstRun(options.onBootstrapKey ?? defaultPrint, options.onBootstrapInvitation ?? defaultInvitationPrint)

@@ -24,6 +24,7 @@ export * from "./research/index.js"
 export * from "./Scoring.js"
 export * from "./seedActivities.js"
 export * from "./sessions.js"
+export * from "./tokens.js"
 export {
   audit,
   currentDate,

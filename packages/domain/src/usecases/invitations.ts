@@ -158,7 +158,7 @@ export const issuePasswordReset = (ctx: UseCaseContext, email: string) =>
         role: null,
         userId: user.value.id
       },
-      "lfr_",
+      "lfp_",
       PASSWORD_RESET_LIFETIME_MS
     )
     yield* audit(ctx, "create", "invitation", issued.link.id, { purpose: "password_reset", userId: user.value.id })

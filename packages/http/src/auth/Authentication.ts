@@ -1,5 +1,6 @@
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import {
+  AccessTokens,
   Actor,
   API_KEY_PATTERN,
   type ApiKey,
@@ -18,6 +19,7 @@ import { Authentication, type Principal, SESSION_COOKIE } from "../contract/Secu
 import { ApiKeyCache } from "./ApiKeyCache.js"
 import { AuthSettings } from "./AuthSettings.js"
 import { csrfRefusal, isSafeMethod } from "./csrf.js"
+import { RevokedSessions } from "./RevokedSessions.js"
 
 const unauthorized = (detail: string, code = "unauthorized") => new Unauthorized(problemBody(401, { code, detail }))
 
@@ -47,6 +49,8 @@ export const AuthenticationLive = Layer.effect(
     const cache = yield* ApiKeyCache
     const settings = yield* AuthSettings
     const sessions = yield* SessionRepository
+    const accessTokens = yield* AccessTokens
+    const revoked = yield* RevokedSessions
     const touched = new Map<string, number>()
     /** Records last use at most once a minute per key, off the request path; undefined when not due. */
     const touch = (key: ApiKey) => {
@@ -130,13 +134,25 @@ export const AuthenticationLive = Layer.effect(
           })
         })
       )
+    /** A verified access token needs no database round trip; any failed check is the same 401. */
+    const accessToken = (
+      request: HttpServerRequest.HttpServerRequest,
+      raw: string
+    ): Effect.Effect<Principal, Unauthorized | Forbidden> =>
+      Effect.flatMap(
+        accessTokens.verify(raw),
+        (claims): Effect.Effect<Principal, Unauthorized | Forbidden> =>
+          Option.isNone(claims) || revoked.has(claims.value.sessionId)
+            ? Effect.fail(unauthorized("the access token is invalid or expired"))
+            : admitUser(request, "access_token", claims.value)
+      )
     const resolve = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<Principal, Failure> => {
       const authorization = request.headers.authorization
       if (authorization !== undefined && authorization.trim() !== "") {
         const raw = authorization.startsWith("Bearer ") ? authorization.slice(7).trim() : ""
         if (raw === "") return Effect.fail(unauthorized("send Authorization: Bearer <api key or access token>"))
         if (raw.startsWith("lf_")) return apiKey(request, raw)
-        return Effect.fail(unauthorized("the access token is invalid or expired"))
+        return accessToken(request, raw)
       }
       const cookie = request.cookies[SESSION_COOKIE]
       if (cookie !== undefined && cookie !== "") return session(request, cookie)

@@ -70,6 +70,22 @@ export class Me extends Schema.Class<Me>("Me")({
   otherOrganizations: Schema.Array(MembershipOf)
 }) {}
 
+export const RefreshRequest = Schema.Struct({
+  refreshToken: Schema.String.pipe(Schema.minLength(1, { message: () => "is required" }), Schema.maxLength(200))
+}).annotations(reportAll)
+
+/** Tokens for an API client (OAuth 2.0 token response fields). */
+export class TokenPair extends Schema.Class<TokenPair>("TokenPair")({
+  accessToken: Schema.String,
+  tokenType: Schema.Literal("Bearer"),
+  /** Seconds the access token is valid (900). */
+  expiresIn: Schema.Int,
+  /** One use: POST it to /api/v1/auth/refresh for the next pair. */
+  refreshToken: Schema.String,
+  refreshExpiresAt: Schema.Date,
+  role: Role
+}) {}
+
 export class AuthApi extends HttpApiGroup.make("auth")
   .add(
     HttpApiEndpoint.post("signIn", "/auth/session")
@@ -91,6 +107,28 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .annotate(
         OpenApi.Description,
         "Ends the caller's session on the server, so every copy of its cookie (or its token family) stops working."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("issueTokens", "/auth/token")
+      .setPayload(SignInRequest)
+      .addSuccess(TokenPair, { status: 201 })
+      .annotate(OpenApi.Summary, "Sign in (API client tokens)")
+      .annotate(
+        OpenApi.Description,
+        "A signed JWT access token (15 minutes) and an opaque refresh token (7 days, one use), with the same checks " +
+          "and limits as the browser sign-in."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("refresh", "/auth/refresh")
+      .setPayload(RefreshRequest)
+      .addSuccess(TokenPair)
+      .annotate(OpenApi.Summary, "Rotate a refresh token")
+      .annotate(
+        OpenApi.Description,
+        "Uses the refresh token up and returns a new pair. A refresh token used a second time revokes every token " +
+          "of its sign-in (401 `refresh_token_reused`); a signed-out or removed member gets 401 `session_revoked`."
       )
   )
   .add(

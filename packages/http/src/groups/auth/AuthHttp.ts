@@ -2,10 +2,13 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import {
   acceptInvitation,
   describeMe,
+  type IssuedTokens,
+  issueTokens,
   type LinkExpired,
   type LinkUnknown,
   type LinkUsed,
   OrganizationRepository,
+  refreshTokens,
   resetPassword,
   signIn,
   signOut
@@ -13,6 +16,7 @@ import {
 import { Effect, Option, Redacted } from "effect"
 import { LeadforgeApi } from "../../Api.js"
 import { AuthSettings } from "../../auth/AuthSettings.js"
+import { RevokedSessions } from "../../auth/RevokedSessions.js"
 import {
   BadRequest,
   Conflict,
@@ -25,7 +29,7 @@ import {
 import { CurrentPrincipal } from "../../contract/Security.js"
 import { useCaseContext } from "../caller.js"
 import { mapDomainErrors } from "../domainErrors.js"
-import { Accepted, Me, MembershipOf, SessionOrganization, SessionStarted, SessionUser } from "./AuthApi.js"
+import { Accepted, Me, MembershipOf, SessionOrganization, SessionStarted, SessionUser, TokenPair } from "./AuthApi.js"
 import { clearSessionCookie, setSessionCookie } from "./cookie.js"
 
 /** Signing in from another site's page (login CSRF) is refused when the browser says where it comes from. */
@@ -52,6 +56,20 @@ const linkProblems = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
         : new Conflict(problemBody(409, { code: e.code, detail: e.message }))
     )
   ) as Effect.Effect<A, Exclude<E, LinkError> | NotFound | Conflict, R>
+
+const tokenPair = (issued: IssuedTokens) =>
+  Effect.map(
+    Effect.clockWith((clock) => clock.currentTimeMillis),
+    (now) =>
+      new TokenPair({
+        accessToken: Redacted.value(issued.accessToken),
+        tokenType: "Bearer",
+        expiresIn: Math.max(0, Math.round((issued.accessExpiresAt.getTime() - now) / 1000)),
+        refreshToken: Redacted.value(issued.refreshToken),
+        refreshExpiresAt: issued.refreshExpiresAt,
+        role: issued.role
+      })
+  )
 
 export const AuthHttp = HttpApiBuilder.group(LeadforgeApi, "auth", (handlers) =>
   handlers
@@ -115,6 +133,8 @@ export const AuthHttp = HttpApiBuilder.group(LeadforgeApi, "auth", (handlers) =>
           )
         }
         yield* signOut(yield* useCaseContext, principal.sessionId)
+        // this server refuses the session's access tokens at once; others at their expiry, after no refresh
+        ;(yield* RevokedSessions).add(principal.sessionId)
         yield* clearSessionCookie(yield* HttpServerRequest.HttpServerRequest)
       }).pipe(mapDomainErrors)
     )
@@ -174,6 +194,54 @@ export const AuthHttp = HttpApiBuilder.group(LeadforgeApi, "auth", (handlers) =>
             (o) => new MembershipOf({ organization: organizationOf(o.organization), role: o.membership.role })
           )
         })
+      }).pipe(mapDomainErrors)
+    )
+    .handle("issueTokens", ({ payload }) =>
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const settings = yield* AuthSettings
+        const issued = yield* issueTokens(
+          {
+            email: payload.email,
+            password: Redacted.make(payload.password),
+            organizationId: payload.organizationId,
+            clientAddress: Option.getOrElse(request.remoteAddress, () => "unknown")
+          },
+          settings
+        ).pipe(
+          Effect.catchTags({
+            InvalidCredentials: (e) =>
+              Effect.fail(new Unauthorized(problemBody(401, { code: e.code, detail: e.message }))),
+            NoMembership: (e) => Effect.fail(new Forbidden(problemBody(403, { code: e.code, detail: e.message }))),
+            SignInThrottled: (e) =>
+              Effect.fail(
+                new TooManyRequests(
+                  problemBody(429, { code: e.code, detail: e.message, retryAfter: Math.ceil(e.retryAfter) })
+                )
+              )
+          })
+        )
+        return yield* tokenPair(issued)
+      }).pipe(mapDomainErrors)
+    )
+    .handle("refresh", ({ payload }) =>
+      Effect.gen(function* () {
+        const settings = yield* AuthSettings
+        const issued = yield* refreshTokens(payload.refreshToken, settings.session).pipe(
+          Effect.catchTags({
+            RefreshTokenInvalid: (e) =>
+              Effect.fail(new Unauthorized(problemBody(401, { code: e.code, detail: e.message }))),
+            RefreshTokenReused: (e) =>
+              Effect.fail(new Unauthorized(problemBody(401, { code: e.code, detail: e.message }))),
+            SessionRevoked: (e) => Effect.fail(new Unauthorized(problemBody(401, { code: e.code, detail: e.message }))),
+            SessionExpired: (e) => Effect.fail(new Unauthorized(problemBody(401, { code: e.code, detail: e.message }))),
+            SessionUnknown: () =>
+              Effect.fail(
+                new Unauthorized(problemBody(401, { code: "unauthorized", detail: "the refresh token is invalid" }))
+              )
+          })
+        )
+        return yield* tokenPair(issued)
       }).pipe(mapDomainErrors)
     )
 )
