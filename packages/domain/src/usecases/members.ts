@@ -69,3 +69,16 @@ export const describeMe = (userId: UserId, organizationId: OrganizationId) =>
 /** The organizations there are, oldest first (the CLI's `orgs list`). */
 export const listOrganizations = (limit = 1_000) =>
   Effect.flatMap(OrganizationRepository, (orgs) => orgs.list(limit)).pipe(Effect.withSpan("listOrganizations"))
+
+/** The member of the caller's organization with this email (compared case-insensitively); EntityNotFound. */
+export const findMemberByEmail = (ctx: UseCaseContext, email: string) =>
+  Effect.gen(function* () {
+    const user = yield* (yield* UserRepository).findByEmail(email.trim())
+    const membership = Option.isSome(user)
+      ? yield* (yield* MembershipRepository).find(ctx.organizationId, user.value.id)
+      : Option.none()
+    if (Option.isNone(user) || Option.isNone(membership)) {
+      return yield* new EntityNotFound({ entity: "member", id: email })
+    }
+    return { user: user.value, membership: membership.value }
+  }).pipe(Effect.withSpan("findMemberByEmail"))
