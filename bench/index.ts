@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> | void }>>
   persistence: () => import("./persistence.js"),
   knowledge: () => import("./knowledge.js"),
   http: () => import("./http.js"),
+  auth: () => import("./auth.js"),
   health: () => import("./health.js"),
   import: () => import("./import.js"),
   cli: () => import("./cli.js"),

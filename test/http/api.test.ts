@@ -35,12 +35,26 @@ for (const backend of backends) {
       )
       const ids = operations.map((op) => op.operationId)
       expect(new Set(ids).size).toBe(ids.length)
-      for (const op of operations.filter((o) => o.path.startsWith("/api/v1"))) {
-        expect(op.security, `${op.method} ${op.path}`).toEqual([{ bearer: [] }])
+      // the ways in take no credential: signing in, tokens, accepting an invitation, resetting a password
+      const open = new Set([
+        "post /api/v1/auth/session",
+        "post /api/v1/auth/token",
+        "post /api/v1/auth/refresh",
+        "post /api/v1/invitations/accept",
+        "post /api/v1/auth/password-reset"
+      ])
+      const isOpen = (o: { path: string; method: string }) => open.has(`${o.method} ${o.path}`)
+      for (const op of operations.filter(isOpen)) expect(op.security ?? [], `${op.method} ${op.path}`).toEqual([])
+      for (const op of operations.filter((o) => o.path.startsWith("/api/v1") && !isOpen(o))) {
+        expect(op.security, `${op.method} ${op.path}`).toEqual([{ bearer: [] }, { accessToken: [] }, { session: [] }])
         const notFound = (op.responses as Record<string, { content?: Record<string, unknown> }>)["404"]
         expect(Object.keys(notFound?.content ?? {}), `${op.method} ${op.path}`).toContain("application/problem+json")
       }
-      expect(spec.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" })
+      expect(spec.components.securitySchemes).toMatchObject({
+        bearer: { type: "http", scheme: "bearer" },
+        accessToken: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        session: { type: "apiKey", in: "cookie", name: "leadforge_session" }
+      })
       const docs = await raw(server, "/docs")
       expect(docs.status).toBe(200)
       expect(docs.headers.get("content-type")).toContain("text/html")

@@ -1,7 +1,17 @@
+import { PasswordHasherArgon2 } from "@leadforge/adapters/crypto"
 import { connectRedis } from "@leadforge/adapters/redis"
 import type * as Runtime from "@leadforge/adapters/runtime"
 import { type ServeOptions, start } from "@leadforge/cli"
-import { createOrganizationWithKey, type OrganizationId, type Role } from "@leadforge/domain"
+import {
+  Actor,
+  createOrganizationWithKey,
+  createUser,
+  issuePasswordReset,
+  type OrganizationId,
+  OrganizationRepository,
+  type Role,
+  type UserId
+} from "@leadforge/domain"
 import { type LeadforgeClient, makeClient } from "@leadforge/http"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import {
@@ -13,6 +23,17 @@ import {
 
 type Services = Runtime.Provided
 
+/** A person created for a test: sign in with the email and password. */
+export interface Person {
+  readonly userId: UserId
+  readonly email: string
+  readonly password: string
+  readonly organizationId: OrganizationId
+  readonly role: Role
+}
+
+export const TEST_PASSWORD = "a long and unlisted pass phrase"
+
 export interface RunningServer {
   readonly baseUrl: string
   readonly port: number
@@ -21,6 +42,14 @@ export interface RunningServer {
   readonly adminKey: string
   /** Creates another organization directly in the database, with one key of `role`. */
   readonly newOrganization: (role?: Role) => Promise<{ readonly organizationId: OrganizationId; readonly key: string }>
+  /** The first run's invitation for the first admin person (its token). */
+  readonly firstInvitation: string
+  /** A password reset token for a member of the first organization, as `leadforge users reset-password` makes. */
+  readonly passwordReset: (email: string) => Promise<{ readonly token: string }>
+  /** The organization the first run created (the admin key's). */
+  readonly organizationId: OrganizationId
+  /** Creates a person with a password and `role` in an organization (the first one by default). */
+  readonly newPerson: (role?: Role, organizationId?: OrganizationId) => Promise<Person>
   readonly close: () => Promise<void>
 }
 
@@ -39,6 +68,7 @@ export const startServer = async (
     ? (persistence as Context.Context<Services>)
     : await Effect.runPromise(Layer.buildWithScope(persistence, scope) as Effect.Effect<Context.Context<Services>>)
   let adminKey = ""
+  let firstInvitation = ""
   const { port } = await Effect.runPromise(
     start({
       port: 0,
@@ -49,14 +79,53 @@ export const startServer = async (
       onBootstrapKey: (key) =>
         Effect.sync(() => {
           adminKey = key
+        }),
+      onBootstrapInvitation: (token) =>
+        Effect.sync(() => {
+          firstInvitation = token
         })
     }).pipe(Scope.extend(scope))
   )
+  const [first] = await Effect.runPromise(
+    Effect.flatMap(OrganizationRepository, (orgs) => orgs.list(1)).pipe(Effect.provide(context))
+  )
+  const organizationId = first!.id
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
     adminKey,
     context,
+    organizationId,
+    firstInvitation,
+    passwordReset: (email) =>
+      Effect.runPromise(
+        issuePasswordReset({ organizationId, actor: Actor.system }, email).pipe(
+          Effect.map(({ token }) => ({ token: Redacted.value(token) })),
+          Effect.provide(context)
+        )
+      ),
+    newPerson: (role = "member", inOrganization = organizationId) =>
+      Effect.runPromise(
+        createUser(
+          { organizationId: inOrganization, actor: Actor.system },
+          {
+            email: `person-${crypto.randomUUID().slice(0, 8)}@example.com`,
+            name: `A ${role}`,
+            password: Redacted.make(TEST_PASSWORD),
+            role
+          }
+        ).pipe(
+          Effect.map(({ user }) => ({
+            userId: user.id,
+            email: user.email,
+            password: TEST_PASSWORD,
+            organizationId: inOrganization,
+            role
+          })),
+          Effect.provide(PasswordHasherArgon2),
+          Effect.provide(context)
+        )
+      ),
     newOrganization: (role = "admin") =>
       Effect.runPromise(
         createOrganizationWithKey(`Other org ${Math.random()}`, role).pipe(

@@ -6,8 +6,9 @@
  * in fast-check for its Arbitrary module) and takes ≈ 2 s on a 2-core machine; bundled and tree-shaken it reads a
  * handful (`pnpm bench cli` measures both in one run, BENCHMARKS.md records it).
  *
- * Left outside the bundle: PGlite, which loads its WebAssembly and data files relative to its own module, and
- * pg-native, which pg only asks for when `pg.native` is used (never here).
+ * Left outside the bundle: PGlite, which loads its WebAssembly and data files relative to its own module,
+ * @node-rs/argon2, which loads the native addon of the platform it is installed on, and pg-native, which pg only
+ * asks for when `pg.native` is used (never here).
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -27,7 +28,7 @@ const result = await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["@electric-sql/pglite", "pg-native"],
+  external: ["@electric-sql/pglite", "@node-rs/argon2", "pg-native"],
   // CommonJS dependencies call require() for Node's built-in modules; in an ES module it has to be made
   banner: {
     js: 'import { createRequire as __createRequire } from "node:module";\nconst require = __createRequire(import.meta.url);'

@@ -8,12 +8,14 @@ import { keysCommand } from "./commands/keys.js"
 import { knowledgeCommand } from "./commands/knowledge.js"
 import { leadsCommand } from "./commands/leads.js"
 import { migrateCommand } from "./commands/migrate.js"
+import { orgsCommand } from "./commands/orgs.js"
 import { reindexCommand } from "./commands/reindex.js"
 import { researchCommand } from "./commands/research.js"
 import { searchCommand } from "./commands/search.js"
 import { seedCommand } from "./commands/seed.js"
 import { serveCommand } from "./commands/serve.js"
 import { UsageError } from "./commands/shared.js"
+import { usersCommand } from "./commands/users.js"
 import { workerCommand } from "./commands/worker.js"
 
 const root = Command.make("leadforge", {}, () =>
@@ -32,6 +34,8 @@ const root = Command.make("leadforge", {}, () =>
     contactsCommand,
     auditCommand,
     keysCommand,
+    usersCommand,
+    orgsCommand,
     knowledgeCommand,
     searchCommand,
     reindexCommand,

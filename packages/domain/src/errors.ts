@@ -150,3 +150,113 @@ export class DocumentTooLarge extends Schema.TaggedError<DocumentTooLarge>()("Do
     return `the document's text is ${this.bytes} bytes (UTF-8); the limit is ${this.limit} bytes (KNOWLEDGE_MAX_DOCUMENT_BYTES)`
   }
 }
+
+/** The email or password is wrong, or the account is locked: one answer for all, so accounts cannot be probed. */
+export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", {}) {
+  readonly code = "invalid_credentials"
+  override get message() {
+    return "the email or password is wrong, or the account is locked for a while after repeated failures"
+  }
+}
+
+/** Too many sign-in attempts for this account or from this address; `retryAfter` in seconds. */
+export class SignInThrottled extends Schema.TaggedError<SignInThrottled>()("SignInThrottled", {
+  retryAfter: Schema.Number
+}) {
+  readonly code = "too_many_sign_ins"
+  override get message() {
+    return `too many sign-in attempts; retry in ${this.retryAfter} s`
+  }
+}
+
+/** The password is right but the user belongs to no organization (or not to the one asked for). */
+export class NoMembership extends Schema.TaggedError<NoMembership>()("NoMembership", {}) {
+  readonly code = "no_membership"
+  override get message() {
+    return "this account is not a member of the organization (or of any)"
+  }
+}
+
+/** A session (or token family) that was signed out, revoked or whose member was removed. */
+export class SessionRevoked extends Schema.TaggedError<SessionRevoked>()("SessionRevoked", {}) {
+  readonly code = "session_revoked"
+  override get message() {
+    return "the session was signed out or revoked; sign in again"
+  }
+}
+
+/** A session past its idle timeout or its absolute lifetime. */
+export class SessionExpired extends Schema.TaggedError<SessionExpired>()("SessionExpired", {}) {
+  readonly code = "session_expired"
+  override get message() {
+    return "the session has expired; sign in again"
+  }
+}
+
+/** No session has this token (or the token is malformed). */
+export class SessionUnknown extends Schema.TaggedError<SessionUnknown>()("SessionUnknown", {}) {
+  readonly code = "unauthorized"
+  override get message() {
+    return "the session is unknown"
+  }
+}
+
+/** The change would leave an organization without an admin. */
+export class LastAdmin extends Schema.TaggedError<LastAdmin>()("LastAdmin", { userId: Schema.String }) {
+  readonly code = "last_admin"
+  override get message() {
+    return "an organization must keep at least one admin: make another member admin first"
+  }
+}
+
+/** A one-time link (invitation or password reset) that no one issued, or that was mistyped. */
+export class LinkUnknown extends Schema.TaggedError<LinkUnknown>()("LinkUnknown", {
+  kind: Schema.Literal("invitation", "password_reset")
+}) {
+  readonly code = "link_unknown"
+  override get message() {
+    return this.kind === "invitation" ? "no such invitation" : "no such password reset link"
+  }
+}
+
+/** A one-time link that was already used. */
+export class LinkUsed extends Schema.TaggedError<LinkUsed>()("LinkUsed", {
+  kind: Schema.Literal("invitation", "password_reset")
+}) {
+  get code() {
+    return this.kind === "invitation" ? "invitation_used" : "reset_link_used"
+  }
+  override get message() {
+    return this.kind === "invitation" ? "the invitation was already used" : "the reset link was already used"
+  }
+}
+
+/** A one-time link past its time. */
+export class LinkExpired extends Schema.TaggedError<LinkExpired>()("LinkExpired", {
+  kind: Schema.Literal("invitation", "password_reset")
+}) {
+  get code() {
+    return this.kind === "invitation" ? "invitation_expired" : "reset_link_expired"
+  }
+  override get message() {
+    return this.kind === "invitation"
+      ? "the invitation has expired; ask an admin for a new one"
+      : "the reset link has expired; ask an admin for a new one"
+  }
+}
+
+/** A refresh token no one issued. */
+export class RefreshTokenInvalid extends Schema.TaggedError<RefreshTokenInvalid>()("RefreshTokenInvalid", {}) {
+  readonly code = "unauthorized"
+  override get message() {
+    return "the refresh token is invalid"
+  }
+}
+
+/** A refresh token used a second time: its whole family was revoked, since one of the holders is not its owner. */
+export class RefreshTokenReused extends Schema.TaggedError<RefreshTokenReused>()("RefreshTokenReused", {}) {
+  readonly code = "refresh_token_reused"
+  override get message() {
+    return "the refresh token was already used; every token of its sign-in was revoked: sign in again"
+  }
+}

@@ -1,14 +1,23 @@
 import { HttpApiBuilder, HttpApiScalar, HttpMiddleware, HttpServer } from "@effect/platform"
-import { DEFAULT_MAX_DOCUMENT_BYTES, type TokenBucket } from "@leadforge/domain"
+import {
+  ACCESS_TOKEN_LIFETIME_MS,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  defaultSessionPolicy,
+  defaultSignInPolicy,
+  type TokenBucket
+} from "@leadforge/domain"
 import { FiberRef, Layer } from "effect"
 import { LeadforgeApi } from "./Api.js"
 import { apiKeyCacheLayer } from "./auth/ApiKeyCache.js"
 import { AuthenticationLive } from "./auth/Authentication.js"
+import { type AuthPolicies, authSettingsLayer } from "./auth/AuthSettings.js"
+import { revokedSessionsLayer } from "./auth/RevokedSessions.js"
 import { corsLayer } from "./edge/cors.js"
 import { EdgeErrors } from "./edge/errors.js"
 import { guard } from "./edge/guard.js"
 import { ActivitiesHttp } from "./groups/activities/ActivitiesHttp.js"
 import { AuditHttp } from "./groups/audit/AuditHttp.js"
+import { AuthHttp } from "./groups/auth/AuthHttp.js"
 import { CampaignsHttp } from "./groups/campaigns/CampaignsHttp.js"
 import { ContactsHttp } from "./groups/contacts/ContactsHttp.js"
 import { EnrichmentHttp } from "./groups/enrichment/EnrichmentHttp.js"
@@ -17,6 +26,7 @@ import { KeysHttp } from "./groups/keys/KeysHttp.js"
 import { KnowledgeHttp } from "./groups/knowledge/KnowledgeHttp.js"
 import { documentBodyLimit, knowledgeLimitsLayer } from "./groups/knowledge/KnowledgeLimits.js"
 import { LeadsHttp } from "./groups/leads/LeadsHttp.js"
+import { MembersHttp } from "./groups/members/MembersHttp.js"
 import { ProductsHttp } from "./groups/products/ProductsHttp.js"
 import { ResearchHttp } from "./groups/research/ResearchHttp.js"
 import { SystemHttp } from "./groups/system/SystemHttp.js"
@@ -39,6 +49,11 @@ export interface ApiOptions {
    * 413 `document_too_large`. The upload route takes bodies up to twice this (or `bodyLimitBytes`, when larger).
    */
   readonly knowledgeMaxDocumentBytes: number
+  /**
+   * Sessions' idle and absolute timeouts (SESSION_IDLE_HOURS 12, SESSION_LIFETIME_DAYS 7), the sign-in limits
+   * (SIGN_IN_* settings), and the origins besides the server's own trusted for cookie-authenticated writes.
+   */
+  readonly auth: Omit<AuthPolicies, "trustedOrigins">
 }
 
 export const defaultApiOptions: ApiOptions = {
@@ -46,12 +61,16 @@ export const defaultApiOptions: ApiOptions = {
   corsOrigins: [],
   apiKeyCacheSeconds: 5,
   authFailures: { capacity: 10, refillPerSecond: 1 },
-  knowledgeMaxDocumentBytes: DEFAULT_MAX_DOCUMENT_BYTES
+  knowledgeMaxDocumentBytes: DEFAULT_MAX_DOCUMENT_BYTES,
+  auth: { session: defaultSessionPolicy, signIn: defaultSignInPolicy }
 }
 
 /** The API (handlers, auth) without a transport or edge steps, for the server and for tests. */
 export const apiLive = (
-  options: Pick<ApiOptions, "apiKeyCacheSeconds" | "knowledgeMaxDocumentBytes"> = defaultApiOptions
+  options: Pick<
+    ApiOptions,
+    "apiKeyCacheSeconds" | "knowledgeMaxDocumentBytes" | "auth" | "corsOrigins"
+  > = defaultApiOptions
 ) =>
   HttpApiBuilder.api(LeadforgeApi).pipe(
     Layer.provide([
@@ -62,6 +81,8 @@ export const apiLive = (
       ActivitiesHttp,
       AuditHttp,
       KeysHttp,
+      AuthHttp,
+      MembersHttp,
       CampaignsHttp,
       ProductsHttp,
       KnowledgeHttp.pipe(Layer.provide(knowledgeLimitsLayer(options.knowledgeMaxDocumentBytes))),
@@ -70,7 +91,9 @@ export const apiLive = (
     ]),
     Layer.provide(AuthenticationLive),
     Layer.provide(EdgeErrors),
-    Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds))
+    Layer.provide(apiKeyCacheLayer(options.apiKeyCacheSeconds)),
+    Layer.provide(authSettingsLayer({ ...options.auth, trustedOrigins: options.corsOrigins })),
+    Layer.provide(revokedSessionsLayer(ACCESS_TOKEN_LIFETIME_MS))
   )
 
 /**

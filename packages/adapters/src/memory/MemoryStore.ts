@@ -8,9 +8,13 @@ import type {
   DataSource,
   KnowledgeDoc,
   Lead,
+  Membership,
+  OneTimeLink,
   Organization,
   Product,
+  RefreshToken,
   ResearchTask,
+  Session,
   User,
   ValidationFailed,
   VectorChunk
@@ -34,6 +38,12 @@ export interface Tables {
   readonly tasks: HashMap.HashMap<string, ResearchTask>
   readonly organizations: HashMap.HashMap<string, Organization>
   readonly users: HashMap.HashMap<string, User>
+  /** By `<organizationId>/<userId>`. */
+  readonly memberships: HashMap.HashMap<string, Membership>
+  readonly sessions: HashMap.HashMap<string, Session>
+  readonly links: HashMap.HashMap<string, OneTimeLink>
+  /** By token hash. */
+  readonly refreshTokens: HashMap.HashMap<string, RefreshToken>
   readonly apiKeys: HashMap.HashMap<string, ApiKey>
   readonly campaigns: HashMap.HashMap<string, Campaign>
   readonly products: HashMap.HashMap<string, Product>
@@ -51,6 +61,10 @@ export const emptyTables: Tables = {
   tasks: HashMap.empty(),
   organizations: HashMap.empty(),
   users: HashMap.empty(),
+  memberships: HashMap.empty(),
+  sessions: HashMap.empty(),
+  links: HashMap.empty(),
+  refreshTokens: HashMap.empty(),
   apiKeys: HashMap.empty(),
   campaigns: HashMap.empty(),
   products: HashMap.empty(),

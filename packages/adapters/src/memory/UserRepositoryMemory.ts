@@ -1,20 +1,24 @@
-import { UniqueConflict, UserRepository } from "@leadforge/domain"
+import { emailKey, UniqueConflict, User, UserRepository } from "@leadforge/domain"
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
-import { MemoryStore, scoped } from "./MemoryStore.js"
+import { MemoryStore } from "./MemoryStore.js"
 import { traced } from "./traced.js"
 
 export const UserRepositoryMemory: Layer.Layer<UserRepository, never, MemoryStore> = Layer.effect(
   UserRepository,
   Effect.gen(function* () {
     const { tables, lock } = yield* MemoryStore
+    const byEmail = (email: string) =>
+      Effect.map(Ref.get(tables), (t) =>
+        Option.fromNullable([...HashMap.values(t.users)].find((u) => emailKey(u.email) === emailKey(email)))
+      )
     return UserRepository.of(
       traced("UserRepositoryMemory", {
         insert: (user) =>
           lock.withPermits(1)(
             Effect.gen(function* () {
               const t = yield* Ref.get(tables)
-              const taken = scoped(t.users, user.organizationId).find(
-                (u) => u.id !== user.id && u.email.toLowerCase() === user.email.toLowerCase()
+              const taken = [...HashMap.values(t.users)].find(
+                (u) => u.id === user.id || emailKey(u.email) === emailKey(user.email)
               )
               if (taken !== undefined)
                 return yield* new UniqueConflict({ entity: "user", field: "email", existingId: taken.id })
@@ -22,15 +26,17 @@ export const UserRepositoryMemory: Layer.Layer<UserRepository, never, MemoryStor
               return user
             })
           ),
-        findById: (organizationId, id) =>
-          Ref.get(tables).pipe(
-            Effect.map((t) => HashMap.get(t.users, id).pipe(Option.filter((u) => u.organizationId === organizationId)))
-          ),
-        list: (organizationId) =>
-          Ref.get(tables).pipe(
-            Effect.map((t) =>
-              scoped(t.users, organizationId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-            )
+        findById: (id) => Effect.map(Ref.get(tables), (t) => HashMap.get(t.users, id)),
+        findByEmail: byEmail,
+        update: (user) =>
+          lock.withPermits(1)(
+            Ref.modify(tables, (t) => {
+              const existing = HashMap.get(t.users, user.id)
+              if (Option.isNone(existing)) return [false, t]
+              // the email and the creation time are not changed by an update
+              const next = new User({ ...user, email: existing.value.email, createdAt: existing.value.createdAt })
+              return [true, { ...t, users: HashMap.set(t.users, user.id, next) }]
+            })
           )
       })
     )

@@ -11,9 +11,13 @@ import { ExportReaderMemory } from "./ExportReaderMemory.js"
 import { KnowledgeRepositoryMemory } from "./KnowledgeRepositoryMemory.js"
 import { LeadImportWriterMemory } from "./LeadImportWriterMemory.js"
 import { LeadRepositoryMemory } from "./LeadRepositoryMemory.js"
+import { MembershipRepositoryMemory } from "./MembershipRepositoryMemory.js"
 import { MemoryStoreLive } from "./MemoryStore.js"
+import { OneTimeLinkRepositoryMemory } from "./OneTimeLinkRepositoryMemory.js"
 import { OrganizationRepositoryMemory } from "./OrganizationRepositoryMemory.js"
 import { ProductRepositoryMemory } from "./ProductRepositoryMemory.js"
+import { RefreshTokenRepositoryMemory } from "./RefreshTokenRepositoryMemory.js"
+import { SessionRepositoryMemory } from "./SessionRepositoryMemory.js"
 import { TaskQueueMemory } from "./TaskQueueMemory.js"
 import { TransactorMemory } from "./TransactorMemory.js"
 import { UserRepositoryMemory } from "./UserRepositoryMemory.js"
@@ -32,10 +36,14 @@ export * from "./IdempotencyStoreMemory.js"
 export * from "./KnowledgeRepositoryMemory.js"
 export * from "./LeadImportWriterMemory.js"
 export * from "./LeadRepositoryMemory.js"
+export * from "./MembershipRepositoryMemory.js"
 export { MemoryStore, MemoryStoreLive, type Tables } from "./MemoryStore.js"
+export * from "./OneTimeLinkRepositoryMemory.js"
 export * from "./OrganizationRepositoryMemory.js"
 export * from "./ProductRepositoryMemory.js"
 export * from "./RateLimitStoreMemory.js"
+export * from "./RefreshTokenRepositoryMemory.js"
+export * from "./SessionRepositoryMemory.js"
 export * from "./TaskQueueMemory.js"
 export * from "./TransactorMemory.js"
 export * from "./UserRepositoryMemory.js"
@@ -53,6 +61,10 @@ export const layerWithoutStore = Layer.mergeAll(
   TaskQueueMemory,
   OrganizationRepositoryMemory,
   UserRepositoryMemory,
+  MembershipRepositoryMemory,
+  SessionRepositoryMemory,
+  OneTimeLinkRepositoryMemory,
+  RefreshTokenRepositoryMemory,
   ApiKeyRepositoryMemory,
   CampaignRepositoryMemory,
   ProductRepositoryMemory,

@@ -1,4 +1,4 @@
-import { type Backends, DEFAULT_MAX_DOCUMENT_BYTES } from "@leadforge/domain"
+import { type Backends, DEFAULT_MAX_DOCUMENT_BYTES, type SessionPolicy, type SignInPolicy } from "@leadforge/domain"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import type { TokenBucketOptions } from "../memory/RateLimitStoreMemory.js"
 import * as PgliteStore from "../pglite/PgliteStore.js"
@@ -41,6 +41,13 @@ export interface Settings {
     readonly corsOrigins: ReadonlyArray<string>
     readonly apiKeyCacheSeconds: number
     readonly authFailures: TokenBucketOptions
+    /**
+     * People's sessions and sign-in: SESSION_IDLE_HOURS (12) and SESSION_LIFETIME_DAYS (7); SIGN_IN_LOCK_AFTER (5)
+     * consecutive failures lock an account for SIGN_IN_LOCK_MINUTES (15); SIGN_IN_ACCOUNT_BURST (10) and
+     * SIGN_IN_ACCOUNT_PER_MINUTE (1) attempts per account, SIGN_IN_ADDRESS_BURST (30) and
+     * SIGN_IN_ADDRESS_PER_MINUTE (30) per client address.
+     */
+    readonly auth: { readonly session: SessionPolicy; readonly signIn: SignInPolicy }
   }
   /**
    * The HTTP server's connection timeouts, in milliseconds (the settings are in seconds): HTTP_HEADERS_TIMEOUT
@@ -237,6 +244,28 @@ const webSettings: Config.Config<WebSettings> = Config.all({
   }))
 )
 
+/** Session timeouts and sign-in limits. */
+const authSettings = Config.all({
+  idleHours: numberOr("SESSION_IDLE_HOURS", 12),
+  lifetimeDays: numberOr("SESSION_LIFETIME_DAYS", 7),
+  lockAfter: integerOr("SIGN_IN_LOCK_AFTER", 5, 1),
+  lockMinutes: numberOr("SIGN_IN_LOCK_MINUTES", 15),
+  accountBurst: numberOr("SIGN_IN_ACCOUNT_BURST", 10),
+  accountPerMinute: numberOr("SIGN_IN_ACCOUNT_PER_MINUTE", 1),
+  addressBurst: numberOr("SIGN_IN_ADDRESS_BURST", 30),
+  addressPerMinute: numberOr("SIGN_IN_ADDRESS_PER_MINUTE", 30)
+}).pipe(
+  Config.map((a) => ({
+    session: { idleMs: Math.round(a.idleHours * 3_600_000), absoluteMs: Math.round(a.lifetimeDays * 86_400_000) },
+    signIn: {
+      lockAfter: a.lockAfter,
+      lockMs: Math.round(a.lockMinutes * 60_000),
+      perAccount: { capacity: a.accountBurst, refillPerSecond: a.accountPerMinute / 60 },
+      perAddress: { capacity: a.addressBurst, refillPerSecond: a.addressPerMinute / 60 }
+    }
+  }))
+)
+
 /** Reads the settings from the current ConfigProvider; the PGlite settings only when PGlite is chosen. */
 export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Effect.gen(function* () {
   const databaseUrl = yield* optionalSecret("DATABASE_URL")
@@ -265,7 +294,8 @@ export const readSettings: Effect.Effect<Settings, ConfigError.ConfigError> = Ef
       authFailures: {
         capacity: yield* numberOr("AUTH_FAILURE_BURST", 10),
         refillPerSecond: yield* numberOr("AUTH_FAILURE_PER_SECOND", 1)
-      }
+      },
+      auth: yield* authSettings
     },
     server: yield* serverTimeouts,
     knowledge: {

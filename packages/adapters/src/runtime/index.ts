@@ -3,9 +3,11 @@
  * CLI command take their layers from here.
  */
 
+export { PasswordHasherArgon2 as passwordHasher } from "../crypto/PasswordHasherArgon2.js"
 /** The embedded database's open errors, which the runtime's persistence can fail with. */
 export { DataDirLocked, PgliteOpenFailed } from "../pglite/PgliteStore.js"
 export { auditCheckpointKey, auditCheckpointKeyFor } from "./AuditCheckpoint.js"
+export { AUTH_SIGNING_KEY_MIN_LENGTH, accessTokens } from "./Auth.js"
 export {
   type MigrationState,
   migrateToHead,

@@ -14,9 +14,13 @@ import { DataSourceRepositorySql } from "./DataSourceRepositorySql.js"
 import { ExportReaderSql } from "./ExportReaderSql.js"
 import { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
 import { LeadRepositorySql } from "./LeadRepositorySql.js"
+import { MembershipRepositorySql } from "./MembershipRepositorySql.js"
 import { migrate } from "./migrations.js"
+import { OneTimeLinkRepositorySql } from "./OneTimeLinkRepositorySql.js"
 import { OrganizationRepositorySql } from "./OrganizationRepositorySql.js"
 import { ProductRepositorySql } from "./ProductRepositorySql.js"
+import { RefreshTokenRepositorySql } from "./RefreshTokenRepositorySql.js"
+import { SessionRepositorySql } from "./SessionRepositorySql.js"
 import { TaskQueueSql } from "./TaskQueueSql.js"
 import { TransactorSql } from "./TransactorSql.js"
 import { UserRepositorySql } from "./UserRepositorySql.js"
@@ -30,6 +34,10 @@ export const repositories = Layer.mergeAll(
   TransactorSql,
   OrganizationRepositorySql,
   UserRepositorySql,
+  MembershipRepositorySql,
+  SessionRepositorySql,
+  OneTimeLinkRepositorySql,
+  RefreshTokenRepositorySql,
   ApiKeyRepositorySql,
   ConversationRepositorySql,
   DataSourceRepositorySql,

@@ -1,6 +1,6 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqlSchema from "@effect/sql/SqlSchema"
-import { OrganizationId, UniqueConflict, User, UserId, UserRepository } from "@leadforge/domain"
+import { UniqueConflict, User, UserId, UserRepository } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
 import { fromRow } from "./rows.js"
@@ -16,28 +16,37 @@ export const make = Effect.gen(function* () {
     execute: (row) => sql`INSERT INTO users ${sql.insert(row)} ON CONFLICT DO NOTHING RETURNING id`
   })
 
-  /** The user holding `user`'s email in its organization, or its id. */
+  /** The user holding `user`'s email, or its id. */
   const conflictingQuery = SqlSchema.findOne({
     Request: User,
     Result: Schema.Struct({ id: Schema.String }),
-    execute: (user) => sql`
-      SELECT id FROM users
-      WHERE (organization_id = ${user.organizationId} AND lower(email) = lower(${user.email})) OR id = ${user.id}
-      LIMIT 1`
+    execute: (user) => sql`SELECT id FROM users WHERE lower(email) = lower(${user.email}) OR id = ${user.id} LIMIT 1`
   })
 
   const findByIdQuery = SqlSchema.findOne({
-    Request: Schema.Struct({ organizationId: OrganizationId, id: UserId }),
+    Request: UserId,
     Result: UserRow,
-    execute: ({ id, organizationId }) =>
-      sql`SELECT * FROM users WHERE organization_id = ${organizationId} AND id = ${id}`
+    execute: (id) => sql`SELECT * FROM users WHERE id = ${id}`
   })
 
-  const listQuery = SqlSchema.findAll({
-    Request: OrganizationId,
+  const findByEmailQuery = SqlSchema.findOne({
+    Request: Schema.String,
     Result: UserRow,
-    execute: (organizationId) =>
-      sql`SELECT * FROM users WHERE organization_id = ${organizationId} ORDER BY created_at, id`
+    execute: (email) => sql`SELECT * FROM users WHERE lower(email) = lower(${email})`
+  })
+
+  const updateQuery = SqlSchema.findAll({
+    Request: User,
+    Result: Schema.Struct({ id: Schema.String }),
+    execute: (user) => sql`
+      UPDATE users SET
+        name = ${user.name},
+        password_hash = ${user.passwordHash},
+        failed_sign_ins = ${user.failedSignIns},
+        locked_until = ${user.lockedUntil},
+        updated_at = ${user.updatedAt}
+      WHERE id = ${user.id}
+      RETURNING id`
   })
 
   const insert = Effect.fn("UserRepositorySql.insert")(
@@ -56,18 +65,24 @@ export const make = Effect.gen(function* () {
   )
 
   const findById = Effect.fn("UserRepositorySql.findById")(
-    (organizationId: OrganizationId, id: UserId) => findByIdQuery({ organizationId, id }),
+    (id: UserId) => findByIdQuery(id),
     Effect.catchTag("ParseError", Effect.die),
     orUnavailable
   )
 
-  const list = Effect.fn("UserRepositorySql.list")(
-    (organizationId: OrganizationId) => listQuery(organizationId),
+  const findByEmail = Effect.fn("UserRepositorySql.findByEmail")(
+    (email: string) => findByEmailQuery(email),
     Effect.catchTag("ParseError", Effect.die),
     orUnavailable
   )
 
-  return UserRepository.of({ insert, findById, list })
+  const update = Effect.fn("UserRepositorySql.update")(
+    (user: User) => Effect.map(updateQuery(user), (rows) => rows.length === 1),
+    Effect.catchTag("ParseError", Effect.die),
+    orUnavailable
+  )
+
+  return UserRepository.of({ insert, findById, findByEmail, update })
 })
 
 export const UserRepositorySql = Layer.effect(UserRepository, make)

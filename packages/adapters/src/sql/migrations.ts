@@ -263,6 +263,77 @@ const m0004_vector_indexes = Effect.gen(function* () {
 })
 
 /**
+ * People: a user is one account across organizations (email unique, case-insensitively) with one role in each
+ * organization it belongs to. Users of 0001 (one row per organization and email) become one account per email
+ * (the oldest row's id) with a membership per organization. Sessions (browser cookies and API-client token
+ * families), refresh tokens and one-time links (invitations, password resets) hold only SHA-256 hashes of their
+ * secrets.
+ */
+const m0006_people = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE memberships (
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id uuid NOT NULL,
+    role text NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+  )`
+  yield* sql`INSERT INTO memberships (organization_id, user_id, role, created_at)
+    SELECT u.organization_id, first.id, u.role, u.created_at
+    FROM users u
+    JOIN (SELECT DISTINCT ON (lower(email)) id, lower(email) AS email FROM users ORDER BY lower(email), created_at, id)
+      AS first ON first.email = lower(u.email)
+    ON CONFLICT DO NOTHING`
+  yield* sql`DELETE FROM users WHERE id NOT IN (SELECT user_id FROM memberships)`
+  yield* sql`DROP INDEX users_org_email`
+  yield* sql`ALTER TABLE users DROP COLUMN organization_id`
+  yield* sql`ALTER TABLE users DROP COLUMN role`
+  yield* sql`ALTER TABLE users ADD COLUMN password_hash text`
+  yield* sql`ALTER TABLE users ADD COLUMN failed_sign_ins integer NOT NULL DEFAULT 0`
+  yield* sql`ALTER TABLE users ADD COLUMN locked_until timestamptz`
+  yield* sql`ALTER TABLE users ADD COLUMN updated_at timestamptz`
+  yield* sql`UPDATE users SET updated_at = created_at`
+  yield* sql`ALTER TABLE users ALTER COLUMN updated_at SET NOT NULL`
+  yield* sql`CREATE UNIQUE INDEX users_email ON users (lower(email))`
+  yield* sql`ALTER TABLE memberships ADD FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE`
+  yield* sql`CREATE INDEX memberships_user ON memberships (user_id, created_at)`
+  yield* sql`CREATE TABLE sessions (
+    id uuid PRIMARY KEY,
+    user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    kind text NOT NULL,
+    token_hash text UNIQUE,
+    created_at timestamptz NOT NULL,
+    last_seen_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    revoked_at timestamptz,
+    revoked_reason text
+  )`
+  yield* sql`CREATE INDEX sessions_user ON sessions (user_id)`
+  yield* sql`CREATE TABLE refresh_tokens (
+    token_hash text PRIMARY KEY,
+    session_id uuid NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz
+  )`
+  yield* sql`CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id)`
+  yield* sql`CREATE TABLE one_time_links (
+    id uuid PRIMARY KEY,
+    kind text NOT NULL,
+    token_hash text NOT NULL UNIQUE,
+    organization_id uuid NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    email text,
+    role text,
+    user_id uuid REFERENCES users(id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz
+  )`
+  yield* sql`CREATE INDEX one_time_links_org ON one_time_links (organization_id, created_at DESC)`
+})
+
+/**
  * Drops the document-level tsvector and its GIN index: full-text search ranks chunks (knowledge_chunks.search_tsv),
  * nothing reads the document's, and computing it for a 1 MB document was one statement of about a second, which on
  * the embedded database keeps the server's thread for all of it.
@@ -278,6 +349,7 @@ export const migrations: Migrator.Loader = Migrator.fromRecord({
   "0002_vectors": m0002_vectors,
   "0003_knowledge_search": m0003_knowledge_search,
   "0004_vector_indexes": m0004_vector_indexes,
+  "0006_people": m0006_people,
   "0009_knowledge_docs_without_tsvector": m0009_knowledge_docs_without_tsvector
 })
 

@@ -4,6 +4,8 @@ import {
   ApiKey,
   type ApiKeyId,
   ApiKeyRepository,
+  Membership,
+  MembershipRepository,
   newId,
   Organization,
   type OrganizationId,
@@ -15,7 +17,7 @@ import {
 import { bytesToHex, randomBytes } from "@noble/hashes/utils.js"
 import { Effect, Option } from "effect"
 
-export type AccountPorts = OrganizationRepository | UserRepository | ApiKeyRepository
+export type AccountPorts = OrganizationRepository | UserRepository | MembershipRepository | ApiKeyRepository
 
 const at = new Date("2026-01-01T00:00:00.000Z")
 
@@ -34,14 +36,33 @@ export const accountsContract = (it: Vitest.MethodsNonLive<AccountPorts>) => {
         expect(yield* orgs.count).toBe(before + 2)
         expect(Option.map(yield* orgs.findById(a.id), (o) => o.name)).toEqual(Option.some("Acme"))
 
-        const user = (organizationId: OrganizationId, email: string) =>
-          new User({ id: newId<UserId>(), organizationId, email, name: "Ada", role: "admin", createdAt: at })
-        const ada = yield* users.insert(user(a.id, "ada@example.com"))
-        const dup = yield* Effect.flip(users.insert(user(a.id, "ADA@example.com")))
-        expect(dup).toMatchObject({ _tag: "UniqueConflict", existingId: ada.id })
-        yield* users.insert(user(b.id, "ada@example.com"))
-        expect((yield* users.list(a.id)).map((u) => u.id)).toEqual([ada.id])
-        expect(yield* users.findById(b.id, ada.id)).toEqual(Option.none())
+        const user = (email: string) =>
+          new User({
+            id: newId<UserId>(),
+            email,
+            name: "Ada",
+            passwordHash: null,
+            failedSignIns: 0,
+            lockedUntil: null,
+            createdAt: at,
+            updatedAt: at
+          })
+        const ada = yield* users.insert(user(`ada-${a.id}@example.com`))
+        const dup = yield* Effect.flip(users.insert(user(`ADA-${a.id}@Example.com`)))
+        expect(dup).toMatchObject({ _tag: "UniqueConflict", field: "email", existingId: ada.id })
+        expect(yield* users.findById(ada.id)).toEqual(Option.some(ada))
+        expect(yield* users.findByEmail(`Ada-${a.id}@EXAMPLE.com`)).toEqual(Option.some(ada))
+        expect(yield* users.findByEmail(`nobody-${a.id}@example.com`)).toEqual(Option.none())
+        const locked = new User({
+          ...ada,
+          passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+          failedSignIns: 3,
+          lockedUntil: new Date("2026-01-01T00:15:00.000Z"),
+          updatedAt: new Date("2026-01-01T00:01:00.000Z")
+        })
+        expect(yield* users.update(locked)).toBe(true)
+        expect(yield* users.findById(ada.id)).toEqual(Option.some(locked))
+        expect(yield* users.update(user(`ghost-${a.id}@example.com`))).toBe(false)
 
         const key = new ApiKey({
           id: newId<ApiKeyId>(),
@@ -67,6 +88,62 @@ export const accountsContract = (it: Vitest.MethodsNonLive<AccountPorts>) => {
         expect(yield* keys.revoke(a.id, key.id, at)).toBe(true)
         expect(yield* keys.revoke(a.id, key.id, at)).toBe(false)
         expect(yield* keys.findActiveByHash(key.hash)).toEqual(Option.none())
+      })
+    )
+
+    it.effect("memberships: one role per organization, listed with their users, scoped, and admins locked", () =>
+      Effect.gen(function* () {
+        const orgs = yield* OrganizationRepository
+        const users = yield* UserRepository
+        const memberships = yield* MembershipRepository
+        const a = yield* orgs.insert(organization())
+        const b = yield* orgs.insert(organization())
+        const person = (name: string) =>
+          users.insert(
+            new User({
+              id: newId<UserId>(),
+              email: `${name}-${a.id}@example.com`,
+              name,
+              passwordHash: null,
+              failedSignIns: 0,
+              lockedUntil: null,
+              createdAt: at,
+              updatedAt: at
+            })
+          )
+        const ada = yield* person("ada")
+        const bob = yield* person("bob")
+        const member = (organizationId: OrganizationId, userId: UserId, role: "admin" | "member", ms: number) =>
+          new Membership({ organizationId, userId, role, createdAt: new Date(at.getTime() + ms) })
+        yield* memberships.insert(member(a.id, ada.id, "admin", 0))
+        yield* memberships.insert(member(a.id, bob.id, "member", 1_000))
+        yield* memberships.insert(member(b.id, ada.id, "member", 2_000))
+        const dup = yield* Effect.flip(memberships.insert(member(a.id, ada.id, "member", 3_000)))
+        expect(dup).toMatchObject({ _tag: "UniqueConflict", entity: "membership" })
+
+        const listed = yield* memberships.list(a.id)
+        expect(listed.map((m) => [m.user.name, m.membership.role])).toEqual([
+          ["ada", "admin"],
+          ["bob", "member"]
+        ])
+        expect(listed[0]!.user).toEqual(ada)
+        expect((yield* memberships.list(b.id)).map((m) => m.user.id)).toEqual([ada.id])
+        const of = yield* memberships.organizationsOf(ada.id)
+        expect(of.map((o) => [o.organization.id, o.membership.role])).toEqual([
+          [a.id, "admin"],
+          [b.id, "member"]
+        ])
+        expect(of[0]!.organization).toEqual(a)
+
+        expect(yield* memberships.lockAdmins(a.id)).toEqual([ada.id])
+        expect(yield* memberships.setRole(a.id, bob.id, "admin")).toBe(true)
+        expect([...(yield* memberships.lockAdmins(a.id))].sort()).toEqual([ada.id, bob.id].sort())
+        expect(Option.map(yield* memberships.find(a.id, bob.id), (m) => m.role)).toEqual(Option.some("admin"))
+        expect(yield* memberships.setRole(b.id, bob.id, "admin")).toBe(false)
+        expect(yield* memberships.remove(b.id, bob.id)).toBe(false)
+        expect(yield* memberships.remove(a.id, bob.id)).toBe(true)
+        expect(yield* memberships.find(a.id, bob.id)).toEqual(Option.none())
+        expect(yield* memberships.find(b.id, ada.id)).not.toEqual(Option.none())
       })
     )
 

@@ -17,6 +17,8 @@ export interface ServeOptions {
   readonly env?: Record<string, string>
   /** Print the first-run admin key (default: to stdout). */
   readonly onBootstrapKey?: (key: string) => Effect.Effect<void>
+  /** Print the first-run invitation for the first admin person, as its token (default: to stdout). */
+  readonly onBootstrapInvitation?: (token: string) => Effect.Effect<void>
   /** Defaults to the runtime's language model (Groq with GROQ_API_KEY; without it AI endpoints answer 503). */
   readonly languageModel?: Layer.Layer<LanguageModel, unknown>
   /** Defaults to the runtime's website fetcher, page extractor and crawl limits (the WEB_* settings). */
@@ -37,16 +39,22 @@ const logging = Layer.unwrapEffect(
   )
 )
 
-/** Creates an organization and admin key on an empty database and prints the key once. */
-const firstRun = (print: (key: string) => Effect.Effect<void>) =>
+/**
+ * Creates an organization, an admin key and an invitation for the first admin person on an empty database, and
+ * prints the key and the invitation once.
+ */
+const firstRun = (print: (key: string) => Effect.Effect<void>, invite: (token: string) => Effect.Effect<void>) =>
   Layer.effectDiscard(
     bootstrapFirstOrganization().pipe(
       Effect.flatMap(
         Option.match({
           onNone: () => Effect.void,
-          onSome: ({ key, organization }) =>
+          onSome: ({ key, organization, invitation }) =>
             print(Redacted.value(key)).pipe(
-              Effect.zipRight(Effect.logInfo("created the first organization and its admin key", organization.id))
+              Effect.zipRight(invite(Redacted.value(invitation.token))),
+              Effect.zipRight(
+                Effect.logInfo("created the first organization, its admin key and an invitation", organization.id)
+              )
             )
         })
       ),
@@ -59,6 +67,15 @@ const defaultPrint = (key: string) =>
     process.stdout.write(
       `\nFirst run: created an organization and an admin API key. It is shown only once:\n\n  ${key}\n\n` +
         `Use it as "Authorization: Bearer ${key.slice(0, 10)}…". Create more with POST /api/v1/keys.\n\n`
+    )
+  })
+
+const defaultInvitationPrint = (token: string) =>
+  Effect.sync(() => {
+    process.stdout.write(
+      "The first admin person signs up with this one-time invitation (valid 48 hours):\n\n" +
+        `  ${token}\n\n` +
+        'POST it to /api/v1/invitations/accept as {"token": …, "email": …, "name": …, "password": …}.\n\n'
     )
   })
 
@@ -128,8 +145,12 @@ export const serve = (options: ServeOptions) => {
   ).pipe(
     Layer.provide(options.languageModel ?? Runtime.languageModel),
     Layer.provide(Runtime.stores),
+    Layer.provide(Runtime.passwordHasher),
+    Layer.provide(Runtime.accessTokens),
     Layer.provide(Runtime.auditCheckpointKey),
-    Layer.provide(firstRun(options.onBootstrapKey ?? defaultPrint)),
+    Layer.provide(
+      firstRun(options.onBootstrapKey ?? defaultPrint, options.onBootstrapInvitation ?? defaultInvitationPrint)
+    ),
     Layer.provide(Runtime.systemProbe),
     Layer.provide(Runtime.knowledge),
     Layer.provide(options.web ?? Runtime.web),

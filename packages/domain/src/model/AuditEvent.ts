@@ -10,13 +10,23 @@ export const AuditAction = Schema.Literal(
   "status_change",
   "import",
   "enrich",
-  "research"
+  "research",
+  "sign_in",
+  "sign_in_failed",
+  "sign_out",
+  "token_reuse",
+  "accept",
+  "unlock",
+  "password_reset"
 )
 export type AuditAction = typeof AuditAction.Type
 
 export const AuditEntityType = Schema.Literal(
   "organization",
   "user",
+  "membership",
+  "session",
+  "invitation",
   "api_key",
   "lead",
   "contact",

@@ -20,11 +20,17 @@ const base64url = (bytes: Uint8Array): string => {
   return out
 }
 
+/** `prefix` and 32 random bytes as base64url: the form of every bearer secret (keys, session and refresh tokens). */
+export const generateSecret = (prefix: string): string => `${prefix}${base64url(randomBytes(32))}`
+
 /** A new secret key; only its hash and prefix are ever stored. */
-export const generateApiKey = (): string => `lf_${base64url(randomBytes(32))}`
+export const generateApiKey = (): string => generateSecret("lf_")
 
 /** SHA-256 hex of the key: the only form stored. A fast hash suffices for 256-bit random secrets. */
 export const hashApiKey = (key: string): string => bytesToHex(sha256(utf8ToBytes(key)))
+
+/** SHA-256 hex of a random secret (session, refresh and one-time tokens), the only form stored. */
+export const hashSecret = hashApiKey
 
 /** The part of a key shown in listings and the audit trail. */
 export const apiKeyPrefix = (key: string): string => key.slice(0, API_KEY_PREFIX_LENGTH)

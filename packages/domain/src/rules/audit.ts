@@ -212,7 +212,14 @@ const everyAction: ReadonlyArray<AuditAction> = [
   "status_change",
   "import",
   "enrich",
-  "research"
+  "research",
+  "sign_in",
+  "sign_in_failed",
+  "sign_out",
+  "token_reuse",
+  "accept",
+  "unlock",
+  "password_reset"
 ]
 
 /**
@@ -223,6 +230,9 @@ const everyAction: ReadonlyArray<AuditAction> = [
 export const auditPolicy: Readonly<Record<AuditEntityType, ReadonlySet<AuditAction>>> = {
   organization: new Set(everyAction),
   user: new Set(everyAction),
+  membership: new Set(everyAction),
+  session: new Set(everyAction),
+  invitation: new Set(everyAction),
   api_key: new Set(everyAction),
   lead: new Set(everyAction),
   contact: new Set(everyAction),

@@ -1,12 +1,14 @@
 import { Effect, Option, Redacted } from "effect"
 import { EntityNotFound } from "../errors.js"
 import { ApiKey } from "../model/ApiKey.js"
+import { Actor } from "../model/common.js"
 import { type ApiKeyId, newId, type OrganizationId } from "../model/ids.js"
 import { Organization } from "../model/Organization.js"
 import type { Role } from "../model/Role.js"
 import { ApiKeyRepository } from "../ports/ApiKeyRepository.js"
 import { OrganizationRepository } from "../ports/OrganizationRepository.js"
 import { apiKeyPrefix, generateApiKey, hashApiKey } from "../rules/apiKey.js"
+import { inviteMember } from "./invitations.js"
 import { DEFAULT_ORGANIZATION_NAME } from "./organizations.js"
 import { audit, currentDate, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
@@ -67,11 +69,17 @@ export const createOrganizationWithKey = (organizationName: string, role: Role =
   }).pipe(transactionally, Effect.withSpan("createOrganizationWithKey"))
 
 /**
- * First run on an empty database: creates an organization and an admin key, and returns the key so the caller
- * can print it once. None when an organization exists.
+ * First run on an empty database: creates an organization, an admin key and an invitation for the first admin
+ * person (any email, 48 hours, once), and returns the key and the invitation's token so the caller can print them
+ * once. None when an organization exists.
  */
 export const bootstrapFirstOrganization = (organizationName = DEFAULT_ORGANIZATION_NAME) =>
   Effect.gen(function* () {
     if ((yield* (yield* OrganizationRepository).count) > 0) return Option.none()
-    return Option.some(yield* createOrganizationWithKey(organizationName, "admin"))
+    const created = yield* createOrganizationWithKey(organizationName, "admin")
+    const invitation = yield* inviteMember(
+      { organizationId: created.organization.id, actor: Actor.system },
+      { email: null, role: "admin" }
+    )
+    return Option.some({ ...created, invitation })
   }).pipe(transactionally, Effect.withSpan("bootstrapFirstOrganization"))

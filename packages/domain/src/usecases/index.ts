@@ -7,6 +7,7 @@ export * from "./contacts.js"
 export * from "./createLead.js"
 export * from "./deleteLead.js"
 export * from "./enrichLead.js"
+export * from "./invitations.js"
 export * from "./knowledge.js"
 export * from "./knowledgeLeads.js"
 export * from "./knowledgeSearch.js"
@@ -20,6 +21,7 @@ export {
 export * from "./leadContacts.js"
 export * from "./leadDetail.js"
 export * from "./leadIndexSync.js"
+export * from "./members.js"
 export * from "./mergeLeads.js"
 export * from "./organizations.js"
 export * from "./recordActivity.js"
@@ -28,6 +30,8 @@ export * from "./rescoreLead.js"
 export * from "./research/index.js"
 export * from "./Scoring.js"
 export * from "./seedActivities.js"
+export * from "./sessions.js"
+export * from "./tokens.js"
 export {
   audit,
   currentDate,
@@ -38,4 +42,5 @@ export {
   type UseCaseContext
 } from "./UseCaseContext.js"
 export * from "./updateLead.js"
+export * from "./users.js"
 export * from "./website/index.js"

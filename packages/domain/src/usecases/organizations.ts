@@ -1,8 +1,9 @@
 import { Effect, Option, Schema } from "effect"
+import type { Actor } from "../model/common.js"
 import { newId, OrganizationId } from "../model/ids.js"
 import { Organization } from "../model/Organization.js"
 import { OrganizationRepository } from "../ports/OrganizationRepository.js"
-import { currentDate } from "./UseCaseContext.js"
+import { audit, currentDate, transactionally } from "./UseCaseContext.js"
 
 export const DEFAULT_ORGANIZATION_NAME = "Default organization"
 
@@ -50,3 +51,13 @@ export const resolveOrganization = (requested: Option.Option<OrganizationId>) =>
       new Organization({ id: newId<OrganizationId>(), name: DEFAULT_ORGANIZATION_NAME, createdAt: yield* currentDate })
     )
   }).pipe(Effect.withSpan("resolveOrganization"))
+
+/** A new organization, audited as its own first event (`create organization`). */
+export const createOrganization = (name: string, actor: Actor) =>
+  Effect.gen(function* () {
+    const organization = yield* (yield* OrganizationRepository).insert(
+      new Organization({ id: newId<OrganizationId>(), name, createdAt: yield* currentDate })
+    )
+    yield* audit({ organizationId: organization.id, actor }, "create", "organization", organization.id, { name })
+    return organization
+  }).pipe(transactionally, Effect.withSpan("createOrganization"))

@@ -1,0 +1,2 @@
+export * as AccessTokensJose from "./AccessTokensJose.js"
+export * from "./PasswordHasherArgon2.js"
