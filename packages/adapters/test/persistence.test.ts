@@ -5,6 +5,7 @@ import { accountsContract } from "./contract/accounts.contract.js"
 import { type CatalogPorts, catalogContract } from "./contract/catalog.contract.js"
 import { type CursorPorts, cursorsContract } from "./contract/cursors.contract.js"
 import { type ExportPorts, exportContract } from "./contract/export.contract.js"
+import { type LeadRemovalPorts, leadRemovalContract } from "./contract/leadRemoval.contract.js"
 import { type Ports, persistenceContract } from "./contract/persistence.contract.js"
 import { type SourcePorts, sourcesContract } from "./contract/sources.contract.js"
 import { type TaskPorts, tasksContract } from "./contract/tasks.contract.js"
@@ -13,7 +14,16 @@ import { pglitePersistence, postgresPersistence, resolvePostgres } from "./suppo
 const postgres = await resolvePostgres()
 
 const contract = (
-  it: Vitest.MethodsNonLive<Ports | AccountPorts | SourcePorts | CatalogPorts | TaskPorts | CursorPorts | ExportPorts>
+  it: Vitest.MethodsNonLive<
+    | Ports
+    | AccountPorts
+    | SourcePorts
+    | CatalogPorts
+    | TaskPorts
+    | CursorPorts
+    | ExportPorts
+    | LeadRemovalPorts
+  >
 ) => {
   persistenceContract(it)
   accountsContract(it)
@@ -22,6 +32,7 @@ const contract = (
   tasksContract(it)
   cursorsContract(it)
   exportContract(it)
+  leadRemovalContract(it)
 }
 
 describe("persistence contract", () => {

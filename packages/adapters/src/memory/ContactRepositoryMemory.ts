@@ -3,6 +3,7 @@ import {
   Contact,
   ContactNotFound,
   ContactRepository,
+  Conversation,
   DuplicateContact,
   VersionConflict
 } from "@leadforge/domain"
@@ -95,6 +96,9 @@ export const ContactRepositoryMemory: Layer.Layer<ContactRepository, never, Memo
                 contacts: HashMap.remove(t.contacts, id),
                 activities: HashMap.map(t.activities, (a) =>
                   a.contactId === id ? new Activity({ ...a, contactId: null }) : a
+                ),
+                conversations: HashMap.map(t.conversations, (c) =>
+                  c.contactId === id ? new Conversation({ ...c, contactId: null }) : c
                 )
               })
             })

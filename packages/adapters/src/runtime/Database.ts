@@ -3,7 +3,7 @@ import { Effect, Layer } from "effect"
 import * as PglitePersistence from "../pglite/Persistence.js"
 import * as PostgresPersistence from "../postgres/Persistence.js"
 import * as Postgres from "../postgres/PgPool.js"
-import { migrate, migrations } from "../sql/migrations.js"
+import { migrate, migrationReport, migrations } from "../sql/migrations.js"
 import type { PersistenceError, Provided } from "../sql/Persistence.js"
 import { RuntimeSettings, type Settings, settingsLayer } from "./Settings.js"
 
@@ -62,9 +62,11 @@ export const migrationStatus = Effect.gen(function* () {
   return known.map(([id, name]): MigrationState => ({ id, name, appliedAt: applied.get(id) ?? null }))
 }).pipe(Effect.provide(bareClient))
 
-/** Applies the pending migrations; returns the ones it applied. */
+/** Applies the pending migrations; returns the ones it applied, each with what it reported (or null). */
 export const migrateToHead = migrate.pipe(
-  Effect.map((ran) => ran.map(([id, name]) => ({ id, name }))),
+  Effect.flatMap((ran) =>
+    Effect.forEach(ran, ([id, name]) => Effect.map(migrationReport(id, name), (report) => ({ id, name, report })))
+  ),
   Effect.provide(bareClient)
 )
 

@@ -11,7 +11,15 @@ export * as SqlErrors from "./errors.js"
 export { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
 export { identityKeyOf, LeadRepositorySql } from "./LeadRepositorySql.js"
 export { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, leadParams } from "./leadRow.js"
-export { EMBEDDING_DIMENSION, migrate, migrations, vectorBackend } from "./migrations.js"
+export {
+  EMBEDDING_DIMENSION,
+  migrate,
+  migrationRecord,
+  migrationReport,
+  migrationReportKey,
+  migrations,
+  vectorBackend
+} from "./migrations.js"
 export { OrganizationRepositorySql } from "./OrganizationRepositorySql.js"
 export * as Persistence from "./Persistence.js"
 export { ProductRepositorySql } from "./ProductRepositorySql.js"

@@ -11,6 +11,7 @@ const task = (organizationId: OrganizationId, createdAt: Date) =>
     id: newId<ResearchTaskId>(),
     organizationId,
     kind: "enrich_company",
+    leadId: null,
     status: "queued",
     input: { domain: "example.com" },
     result: null,
