@@ -1,3 +1,5 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
 import * as PglitePersistence from "../pglite/Persistence.js"
@@ -55,12 +57,18 @@ const appliedIds = Effect.gen(function* () {
   return new Map(rows.map((row) => [Number(row.migrationId), new Date(row.createdAt).toISOString()]))
 })
 
-/** Every known migration and whether it is applied, without applying anything. */
+/**
+ * Every known migration and whether it is applied, without applying anything, and without creating anything: an
+ * embedded database whose directory does not exist yet has every migration pending, and is not opened (opening
+ * it would create it).
+ */
 export const migrationStatus = Effect.gen(function* () {
+  const settings = yield* RuntimeSettings
   const known = yield* migrations
-  const applied = yield* appliedIds
+  const absent = settings.database._tag === "Pglite" && !fs.existsSync(path.resolve(settings.database.options.dataDir))
+  const applied = absent ? new Map<number, string>() : yield* Effect.provide(appliedIds, bareClient)
   return known.map(([id, name]): MigrationState => ({ id, name, appliedAt: applied.get(id) ?? null }))
-}).pipe(Effect.provide(bareClient))
+}).pipe(Effect.provide(settingsLayer))
 
 /** Applies the pending migrations; returns the ones it applied, each with what it reported (or null). */
 export const migrateToHead = migrate.pipe(
