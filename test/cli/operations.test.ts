@@ -58,7 +58,8 @@ describe("leadforge CLI: migrate --status", () => {
         [2, "vectors", false],
         [3, "knowledge_search", false],
         [4, "vector_indexes", false],
-        [5, "foreign_keys", false]
+        [5, "foreign_keys", false],
+        [7, "contact_search", false]
       ])
       expect(fs.existsSync(dataDir)).toBe(false)
       // once migrated, it reads the real state

@@ -38,7 +38,7 @@ const migrationSuite = (vector: "pgvector" | "none") => (it: Vitest.MethodsNonLi
   it.effect("migrates an empty database to head", () =>
     Effect.gen(function* () {
       const applied = yield* migrate
-      expect(applied.map(([id]) => id)).toEqual([1, 2, 3, 4, 5])
+      expect(applied.map(([id]) => id)).toEqual([1, 2, 3, 4, 5, 7])
       const names = yield* tables
       for (const table of expected) expect(names).toContain(table)
       expect(yield* vectorBackend).toBe(vector)
@@ -59,7 +59,7 @@ const migrationSuite = (vector: "pgvector" | "none") => (it: Vitest.MethodsNonLi
 }
 
 /** The migrations before 0005, under their own table, so a database can be left where earlier versions left it. */
-const { "0005_foreign_keys": _fk, ...before0005 } = migrationRecord
+const { "0005_foreign_keys": _fk, "0007_contact_search": _search, ...before0005 } = migrationRecord
 const migrateTo = (record: Record<string, unknown>) =>
   Migrator.make({})({ loader: Migrator.fromRecord(record as typeof migrationRecord), table: "leadforge_migrations" })
 
@@ -114,7 +114,7 @@ const orphanSuite = (it: Vitest.MethodsNonLive<SqlClient.SqlClient>) => {
           created_at)
         VALUES (${doc}, ${org}, 'Notes', 'text', 'notes', ${gone}, 'hash-orphan', ${now})`
 
-      expect((yield* migrate).map(([id]) => id)).toEqual([5])
+      expect((yield* migrate).map(([id]) => id)).toEqual([5, 7])
       expect(yield* migrationReport(5, "foreign_keys")).toBe(
         "removed orphaned rows (contacts 1, activities 2, conversations 1, dataSources 1, researchTasks 1); " +
           "unlinked (knowledgeDocs 1, activityContacts 1, conversationContacts 0)"

@@ -3,6 +3,7 @@ import * as Memory from "@leadforge/adapters/memory"
 import type { AccountPorts } from "./contract/accounts.contract.js"
 import { accountsContract } from "./contract/accounts.contract.js"
 import { type CatalogPorts, catalogContract } from "./contract/catalog.contract.js"
+import { type ContactDirectoryPorts, contactDirectoryContract } from "./contract/contactDirectory.contract.js"
 import { type CursorPorts, cursorsContract } from "./contract/cursors.contract.js"
 import { type ExportPorts, exportContract } from "./contract/export.contract.js"
 import { type LeadRemovalPorts, leadRemovalContract } from "./contract/leadRemoval.contract.js"
@@ -23,6 +24,7 @@ const contract = (
     | CursorPorts
     | ExportPorts
     | LeadRemovalPorts
+    | ContactDirectoryPorts
   >
 ) => {
   persistenceContract(it)
@@ -33,6 +35,7 @@ const contract = (
   cursorsContract(it)
   exportContract(it)
   leadRemovalContract(it)
+  contactDirectoryContract(it)
 }
 
 describe("persistence contract", () => {

@@ -345,13 +345,30 @@ const describeCounts = (counts: Record<string, number>) =>
     .map(([name, n]) => `${name} ${n}`)
     .join(", ")
 
+/**
+ * Contacts across leads: a newest-first index for the organization-wide list, and full-text search over name
+ * (weight A), email (B: the address and its parts, so `lovelace` finds ada.lovelace@acme.com) and job title (C);
+ * the company's name comes from the lead's own search index at query time.
+ */
+const m0007_contact_search = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE INDEX contacts_org_created ON contacts (organization_id, created_at DESC, id DESC)`
+  yield* sql`ALTER TABLE contacts ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', coalesce(first_name, '') || ' ' || coalesce(last_name, '')), 'A') ||
+    setweight(to_tsvector('simple', coalesce(email, '') || ' ' || translate(coalesce(email, ''), '@.+_-', '     ')), 'B') ||
+    setweight(to_tsvector('simple', coalesce(job_title, '')), 'C')
+  ) STORED`
+  yield* sql`CREATE INDEX contacts_search ON contacts USING gin (search_tsv)`
+})
+
 /** The one ordered list of migrations, used by PostgreSQL and PGlite alike, by `<id>_<name>`. */
 export const migrationRecord = {
   "0001_core": m0001_core,
   "0002_vectors": m0002_vectors,
   "0003_knowledge_search": m0003_knowledge_search,
   "0004_vector_indexes": m0004_vector_indexes,
-  "0005_foreign_keys": m0005_foreign_keys
+  "0005_foreign_keys": m0005_foreign_keys,
+  "0007_contact_search": m0007_contact_search
 }
 
 export const migrations: Migrator.Loader = Migrator.fromRecord(migrationRecord)
