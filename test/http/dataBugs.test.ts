@@ -57,8 +57,8 @@ for (const backend of backends) {
       const leadEvents = await auditOf("lead", lead.id)
       expect(leadEvents.map((e) => e.action)).toEqual(["create", "delete"])
       expect(leadEvents[1]!.details).toMatchObject({
-        removed: { contacts: 1, activities: 1, conversations: 0, dataSources: 0, researchTasks: 0 },
-        unlinkedKnowledgeDocs: 0
+        removed: { contacts: 1, activities: 1, conversations: 0, dataSources: 0 },
+        unlinked: { knowledgeDocs: 0, researchTasks: 0 }
       })
       const contactEvents = await auditOf("contact", contact.id)
       expect(contactEvents.map((e) => [e.action, e.details.cause ?? null])).toEqual([

@@ -116,7 +116,7 @@ const orphanSuite = (it: Vitest.MethodsNonLive<SqlClient.SqlClient>) => {
 
       expect((yield* migrate).map(([id]) => id)).toEqual([5, 7])
       expect(yield* migrationReport(5, "foreign_keys")).toBe(
-        "removed orphaned rows (contacts 1, activities 2, conversations 1, dataSources 1, researchTasks 1); " +
+        "removed orphaned rows (contacts 1, activities 2, conversations 1, dataSources 1); " +
           "unlinked (knowledgeDocs 1, activityContacts 1, conversationContacts 0)"
       )
       const counts = yield* sql<Record<string, number>>`SELECT
@@ -134,7 +134,7 @@ const orphanSuite = (it: Vitest.MethodsNonLive<SqlClient.SqlClient>) => {
         linked: 1,
         conversations: 0,
         dataSources: 1,
-        tasks: 2,
+        tasks: 3,
         liveTasks: 1,
         unlinkedDocs: 1
       })

@@ -7,6 +7,7 @@ import {
   type LeadQuery,
   LeadRepository,
   leadIdentity,
+  ResearchTask,
   VersionConflict
 } from "@leadforge/domain"
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
@@ -118,7 +119,7 @@ export const LeadRepositoryMemory: Layer.Layer<LeadRepository, never, MemoryStor
               const t = yield* Ref.get(tables)
               const stored = HashMap.get(t.leads, id).pipe(Option.filter((l) => l.organizationId === organizationId))
               if (Option.isNone(stored)) return yield* new LeadNotFound({ leadId: id })
-              // what belongs to the lead goes with it, linked documents stay unlinked (the SQL foreign keys' rules)
+              // what belongs to the lead goes with it; documents and research tasks stay, unlinked (the SQL rules)
               const owned = <A extends { readonly organizationId: string; readonly leadId: string | null }>(
                 table: HashMap.HashMap<string, A>
               ) => HashMap.filter(table, (row) => row.organizationId === organizationId && row.leadId === id)
@@ -140,7 +141,9 @@ export const LeadRepositoryMemory: Layer.Layer<LeadRepository, never, MemoryStor
                 activities: without(t.activities, activities),
                 conversations: without(t.conversations, conversations),
                 dataSources: without(t.dataSources, dataSources),
-                tasks: without(t.tasks, tasks),
+                tasks: HashMap.map(t.tasks, (task) =>
+                  HashMap.has(tasks, task.id) ? new ResearchTask({ ...task, leadId: null }) : task
+                ),
                 knowledge: HashMap.map(t.knowledge, (entry) =>
                   HashMap.has(linked, entry.doc.id)
                     ? { ...entry, doc: new KnowledgeDoc({ ...entry.doc, leadId: null }) }
@@ -152,7 +155,7 @@ export const LeadRepositoryMemory: Layer.Layer<LeadRepository, never, MemoryStor
                 activities: HashMap.size(activities),
                 conversations: HashMap.size(conversations),
                 dataSources: HashMap.size(dataSources),
-                researchTasks: HashMap.size(tasks),
+                researchTasksUnlinked: HashMap.size(tasks),
                 knowledgeDocsUnlinked: HashMap.size(linked)
               }
             })

@@ -177,7 +177,7 @@ export const make = Effect.gen(function* () {
         const activities = yield* sql`DELETE FROM activities WHERE ${owned} RETURNING id`
         const conversations = yield* sql`DELETE FROM conversations WHERE ${owned} RETURNING id`
         const dataSources = yield* sql`DELETE FROM data_sources WHERE ${owned} RETURNING id`
-        const researchTasks = yield* sql`DELETE FROM research_tasks WHERE ${owned} RETURNING id`
+        const researchTasks = yield* sql`UPDATE research_tasks SET lead_id = NULL WHERE ${owned} RETURNING id`
         const unlinked = yield* sql`UPDATE knowledge_docs SET lead_id = NULL WHERE ${owned} RETURNING id`
         const contacts = yield* sql<{ readonly id: ContactId; readonly email: string | null }>`
           DELETE FROM contacts WHERE ${owned} RETURNING id, email`
@@ -188,7 +188,7 @@ export const make = Effect.gen(function* () {
           activities: count(activities),
           conversations: count(conversations),
           dataSources: count(dataSources),
-          researchTasks: count(researchTasks),
+          researchTasksUnlinked: count(researchTasks),
           knowledgeDocsUnlinked: count(unlinked)
         } satisfies LeadRemoval
       })

@@ -270,10 +270,12 @@ export const migrationReportKey = (id: number, name: string) =>
 
 /**
  * Foreign keys for every reference to a lead or a contact, with the rule the model intends: what belongs to a lead
- * (contacts, activities, conversations, data sources, research tasks) goes with it; a knowledge document stands on
- * its own and is unlinked; an activity or conversation outlives its contact, unlinked. Research tasks get a
- * `lead_id` column (it was only inside `data.input`). Rows left behind by earlier versions, which deleted only the
- * lead row, are removed or unlinked first: counted in the log and in the migration report.
+ * (contacts, activities, conversations, data sources) goes with it; a knowledge document stands on its own and is
+ * unlinked; an activity or conversation outlives its contact, unlinked; a research task is history (who asked for
+ * what, and how it ended) and is unlinked too: one still queued then fails as "no such lead" when it runs. Research
+ * tasks get a `lead_id` column (it was only inside `data.input`), set where that lead still exists. Rows left behind
+ * by earlier versions, which deleted only the lead row, are removed or unlinked first: counted in the log and in
+ * the migration report.
  */
 const m0005_foreign_keys = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -285,8 +287,8 @@ const m0005_foreign_keys = Effect.gen(function* () {
     )
 
   yield* sql`ALTER TABLE research_tasks ADD COLUMN lead_id uuid`
-  yield* sql`UPDATE research_tasks SET lead_id = (data -> 'input' ->> 'leadId')::uuid
-    WHERE data -> 'input' ->> 'leadId' ~ ${UUID_PATTERN}`
+  yield* sql`UPDATE research_tasks t SET lead_id = l.id FROM leads l
+    WHERE t.data -> 'input' ->> 'leadId' ~ ${UUID_PATTERN} AND l.id = (t.data -> 'input' ->> 'leadId')::uuid`
 
   const removed = {
     contacts: count(yield* sql`DELETE FROM contacts WHERE ${noLead("contacts")} RETURNING id`),
@@ -294,9 +296,6 @@ const m0005_foreign_keys = Effect.gen(function* () {
     conversations: count(yield* sql`DELETE FROM conversations WHERE ${noLead("conversations")} RETURNING id`),
     dataSources: count(
       yield* sql`DELETE FROM data_sources WHERE lead_id IS NOT NULL AND ${noLead("data_sources")} RETURNING id`
-    ),
-    researchTasks: count(
-      yield* sql`DELETE FROM research_tasks WHERE lead_id IS NOT NULL AND ${noLead("research_tasks")} RETURNING id`
     )
   }
   const unlinked = {
@@ -327,7 +326,7 @@ const m0005_foreign_keys = Effect.gen(function* () {
   yield* reference("conversations", "lead_id", "leads", "CASCADE")
   yield* reference("conversations", "contact_id", "contacts", "SET NULL")
   yield* reference("data_sources", "lead_id", "leads", "CASCADE")
-  yield* reference("research_tasks", "lead_id", "leads", "CASCADE")
+  yield* reference("research_tasks", "lead_id", "leads", "SET NULL")
   yield* reference("knowledge_docs", "lead_id", "leads", "SET NULL")
 
   const total = Object.values(removed).reduce((a, b) => a + b, 0) + Object.values(unlinked).reduce((a, b) => a + b, 0)

@@ -106,46 +106,54 @@ const dependents = (organizationId: OrganizationId, lead: LeadId) =>
 /** LeadRepository.delete takes what belongs to the lead with it, on every adapter alike. */
 export const leadRemovalContract = (it: Vitest.MethodsNonLive<LeadRemovalPorts>) => {
   describe("LeadRepository.delete", () => {
-    it.effect("removes the lead's contacts, activities, conversations, data sources and tasks; unlinks documents", () =>
-      Effect.gen(function* () {
-        const org = newId<OrganizationId>()
-        const leadId = yield* storedLeadId(org)
-        const keptId = yield* storedLeadId(org)
-        const { ada, bob, doc, task } = yield* dependents(org, leadId)
-        const kept = yield* dependents(org, keptId)
+    it.effect(
+      "removes the lead's contacts, activities, conversations and data sources; unlinks documents and tasks",
+      () =>
+        Effect.gen(function* () {
+          const org = newId<OrganizationId>()
+          const leadId = yield* storedLeadId(org)
+          const keptId = yield* storedLeadId(org)
+          const { ada, bob, doc, task } = yield* dependents(org, leadId)
+          const kept = yield* dependents(org, keptId)
 
-        const removal = yield* (yield* LeadRepository).delete(org, leadId)
-        expect([...removal.contacts].map((c) => c.id).sort()).toEqual([ada.id, bob.id].sort())
-        expect(removal.contacts.find((c) => c.id === ada.id)?.email).toBe(ada.email)
-        expect(removal).toMatchObject({
-          activities: 2,
-          conversations: 1,
-          dataSources: 1,
-          researchTasks: 1,
-          knowledgeDocsUnlinked: 1
+          const removal = yield* (yield* LeadRepository).delete(org, leadId)
+          expect([...removal.contacts].map((c) => c.id).sort()).toEqual([ada.id, bob.id].sort())
+          expect(removal.contacts.find((c) => c.id === ada.id)?.email).toBe(ada.email)
+          expect(removal).toMatchObject({
+            activities: 2,
+            conversations: 1,
+            dataSources: 1,
+            knowledgeDocsUnlinked: 1,
+            researchTasksUnlinked: 1
+          })
+
+          expect(yield* (yield* ContactRepository).findById(org, ada.id)).toEqual(Option.none())
+          expect(yield* (yield* ContactRepository).findByEmail(org, ada.email!)).toEqual(Option.none())
+          expect(yield* (yield* ActivityRepository).listByLead(org, leadId)).toEqual([])
+          expect(yield* (yield* ConversationRepository).listByLead(org, leadId)).toEqual([])
+          expect(yield* (yield* DataSourceRepository).listByLead(org, leadId)).toEqual([])
+          // the task is history: it stays, unlinked, with its input as it was
+          const unlinkedTask = yield* (yield* TaskQueue).get(org, task.id)
+          expect(Option.map(unlinkedTask, (t) => [t.leadId, (t.input as { leadId: string }).leadId])).toEqual(
+            Option.some([null, leadId])
+          )
+          const unlinked = yield* (yield* KnowledgeRepository).findById(org, doc.id)
+          expect(Option.map(unlinked, (d) => d.leadId)).toEqual(Option.some(null))
+
+          // the other lead keeps everything
+          expect((yield* (yield* ContactRepository).listByLead(org, keptId)).length).toBe(2)
+          expect((yield* (yield* ActivityRepository).listByLead(org, keptId)).length).toBe(2)
+          expect((yield* (yield* ConversationRepository).listByLead(org, keptId)).length).toBe(1)
+          expect((yield* (yield* DataSourceRepository).listByLead(org, keptId)).length).toBe(1)
+          expect(Option.map(yield* (yield* TaskQueue).get(org, kept.task.id), (t) => t.leadId)).toEqual(
+            Option.some(keptId)
+          )
+          const stillLinked = yield* (yield* KnowledgeRepository).findById(org, kept.doc.id)
+          expect(Option.map(stillLinked, (d) => d.leadId)).toEqual(Option.some(keptId))
+
+          const again = yield* Effect.flip((yield* LeadRepository).delete(org, leadId))
+          expect(again._tag).toBe("LeadNotFound")
         })
-
-        expect(yield* (yield* ContactRepository).findById(org, ada.id)).toEqual(Option.none())
-        expect(yield* (yield* ContactRepository).findByEmail(org, ada.email!)).toEqual(Option.none())
-        expect(yield* (yield* ActivityRepository).listByLead(org, leadId)).toEqual([])
-        expect(yield* (yield* ConversationRepository).listByLead(org, leadId)).toEqual([])
-        expect(yield* (yield* DataSourceRepository).listByLead(org, leadId)).toEqual([])
-        expect(yield* (yield* TaskQueue).get(org, task.id)).toEqual(Option.none())
-        const unlinked = yield* (yield* KnowledgeRepository).findById(org, doc.id)
-        expect(Option.map(unlinked, (d) => d.leadId)).toEqual(Option.some(null))
-
-        // the other lead keeps everything
-        expect((yield* (yield* ContactRepository).listByLead(org, keptId)).length).toBe(2)
-        expect((yield* (yield* ActivityRepository).listByLead(org, keptId)).length).toBe(2)
-        expect((yield* (yield* ConversationRepository).listByLead(org, keptId)).length).toBe(1)
-        expect((yield* (yield* DataSourceRepository).listByLead(org, keptId)).length).toBe(1)
-        expect(Option.isSome(yield* (yield* TaskQueue).get(org, kept.task.id))).toBe(true)
-        const stillLinked = yield* (yield* KnowledgeRepository).findById(org, kept.doc.id)
-        expect(Option.map(stillLinked, (d) => d.leadId)).toEqual(Option.some(keptId))
-
-        const again = yield* Effect.flip((yield* LeadRepository).delete(org, leadId))
-        expect(again._tag).toBe("LeadNotFound")
-      })
     )
 
     it.effect("a lead of another organization is not found, and nothing of it goes", () =>

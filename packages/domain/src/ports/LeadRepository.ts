@@ -25,15 +25,15 @@ export interface LeadQuery {
 
 /**
  * What deleting a lead removed with it: its contacts (named, so each can be audited), and how many activities,
- * conversations, data sources and research tasks went; knowledge documents linked to it stay, unlinked.
+ * conversations and data sources went; knowledge documents and research tasks linked to it stay, unlinked.
  */
 export interface LeadRemoval {
   readonly contacts: ReadonlyArray<{ readonly id: ContactId; readonly email: string | null }>
   readonly activities: number
   readonly conversations: number
   readonly dataSources: number
-  readonly researchTasks: number
   readonly knowledgeDocsUnlinked: number
+  readonly researchTasksUnlinked: number
 }
 
 export declare namespace LeadRepository {

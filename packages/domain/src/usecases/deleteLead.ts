@@ -5,9 +5,9 @@ import { syncLeadIndex } from "./leadIndexSync.js"
 import { audit, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
 
 /**
- * Deletes a lead with everything that belongs to it (contacts, activities, conversations, data sources, research
- * tasks; linked knowledge documents stay, unlinked), then removes it from the lead index (syncLeadIndex). Each
- * removed contact gets its own `delete` event (`cause: "lead_deleted"`), and the lead's event counts the rest.
+ * Deletes a lead with everything that belongs to it (contacts, activities, conversations, data sources; linked
+ * knowledge documents and research tasks stay, unlinked), then removes it from the lead index (syncLeadIndex).
+ * Each removed contact gets its own `delete` event (`cause: "lead_deleted"`), and the lead's event counts the rest.
  */
 export const deleteLead = (ctx: UseCaseContext, id: LeadId) =>
   Effect.gen(function* () {
@@ -23,10 +23,9 @@ export const deleteLead = (ctx: UseCaseContext, id: LeadId) =>
         contacts: removed.contacts.length,
         activities: removed.activities,
         conversations: removed.conversations,
-        dataSources: removed.dataSources,
-        researchTasks: removed.researchTasks
+        dataSources: removed.dataSources
       },
-      unlinkedKnowledgeDocs: removed.knowledgeDocsUnlinked
+      unlinked: { knowledgeDocs: removed.knowledgeDocsUnlinked, researchTasks: removed.researchTasksUnlinked }
     })
     return lead
   }).pipe(

@@ -59,13 +59,12 @@ export const mergeLeads = (
       sourceId,
       movedContacts,
       movedActivities,
-      // what stayed with the source and went with it (conversations, data sources and research tasks do not move)
+      // what stayed with the source and went with it (its conversations and data sources do not move)
       removedWithSource: {
         contacts: removedWithSource.contacts.length,
         activities: removedWithSource.activities,
         conversations: removedWithSource.conversations,
-        dataSources: removedWithSource.dataSources,
-        researchTasks: removedWithSource.researchTasks
+        dataSources: removedWithSource.dataSources
       },
       decisions: plan.decisions.map((d) => ({
         field: d.field,
