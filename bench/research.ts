@@ -45,6 +45,7 @@ const detachedTasks = (count: number) => {
         id: newId<ResearchTaskId>(),
         organizationId: ctx.organizationId,
         kind: "query",
+        leadId: null,
         status: "running",
         input,
         result: null,

@@ -51,11 +51,14 @@ export const expectUsage = (result: Result, pattern: RegExp) => {
 export const runCli = (
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>>,
-  options: { readonly input?: string } = {}
+  options: { readonly input?: string; readonly cwd?: string } = {}
 ): Promise<Result> =>
   new Promise((resolve, reject) => {
     const { DATABASE_URL: _url, LEADFORGE_DATA_DIR: _dir, ...base } = process.env
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...base, NO_COLOR: "1", ...env } })
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: options.cwd ?? root,
+      env: { ...base, NO_COLOR: "1", ...env }
+    })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk: Buffer) => {

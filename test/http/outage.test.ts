@@ -37,13 +37,19 @@ describe.skipIf(postgres.skip !== undefined)("HTTP API when the database is down
   afterAll(() => server?.close())
 
   it("/health answers 503 unhealthy quickly, and API calls get a 503 problem without internals", async () => {
-    expect((await raw(server, "/health")).status).toBe(200)
+    const up = await raw(server, "/health")
+    expect(up.status).toBe(200)
+    const healthy = await up.json()
     await takeDatabaseDown(server)
     const started = Date.now()
     const health = await raw(server, "/health")
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(health.status).toBe(503)
-    expect(await health.json()).toMatchObject({ status: "unhealthy", services: { database: "disconnected" } })
+    const unhealthy = await health.json()
+    expect(unhealthy).toMatchObject({ status: "unhealthy", services: { database: "disconnected" } })
+    // the 503 body has the 200 body's shape: the same keys, no `_tag`
+    expect(Object.keys(unhealthy).sort()).toEqual(Object.keys(healthy).sort())
+    expect(Object.keys(unhealthy.services).sort()).toEqual(Object.keys(healthy.services).sort())
     const call = await raw(server, "/api/v1/leads", { key: server.adminKey })
     expect(call.status).toBe(503)
     const text = await call.text()

@@ -156,8 +156,12 @@ const useCaseSuite = (it: Vitest.MethodsNonLive<Ports>) => {
         "lead.create",
         "contact.create",
         "lead.merge",
+        // the deleted lead's two contacts, each audited, then the lead with the counts
+        "contact.delete",
+        "contact.delete",
         "lead.delete"
       ])
+      expect(chain.at(-1)?.details).toMatchObject({ removed: { contacts: 2, activities: 1 } })
       expect(verifyAuditChain(chain)).toEqual({ valid: true, length: chain.length })
       // personal data never reaches the audit trail
       expect(JSON.stringify(chain.map((e) => e.details))).not.toContain("ada.lovelace@acme.co.uk")

@@ -425,10 +425,26 @@ describe("LanguageModelGroq.layerConfig", () => {
       handler = () => completion("configured")
       const lm = yield* model
       expect(yield* lm.health).toEqual({ status: "ok", provider: "groq", model: "llama-3.1-8b-instant" })
+      // health is a probe of the configured model (no tokens), then the completion uses the same model and key
+      expect([received[0]?.method, received[0]?.path]).toEqual(["GET", "/openai/v1/models/llama-3.1-8b-instant"])
       expect((yield* lm.generateText({ user: "hi" })).value).toBe("configured")
-      expect(received[0]?.body.model).toBe("llama-3.1-8b-instant")
-      expect(received[0]?.headers.authorization).toBe(`Bearer ${KEY}`)
+      expect(received[1]?.body.model).toBe("llama-3.1-8b-instant")
+      expect(received[1]?.headers.authorization).toBe(`Bearer ${KEY}`)
+      // asked again within the minute, health answers from memory
+      expect((yield* lm.health).status).toBe("ok")
+      expect(received).toHaveLength(2)
     }).pipe(Effect.provide(withEnv({ GROQ_API_KEY: KEY, GROQ_MODEL: "llama-3.1-8b-instant", GROQ_BASE_URL: baseURL })))
+  )
+
+  it.live("health is unavailable when Groq rejects the key, with a reason that never holds the key", () =>
+    Effect.gen(function* () {
+      handler = () => errorReply(401, `Invalid API Key ${KEY}`)
+      const lm = yield* model
+      const health = yield* lm.health
+      expect(health).toMatchObject({ status: "unavailable", provider: "groq" })
+      expect(health.reason).toContain("HTTP 401")
+      expect(JSON.stringify(health)).not.toContain(KEY)
+    }).pipe(Effect.provide(withEnv({ GROQ_API_KEY: KEY, GROQ_BASE_URL: baseURL })))
   )
 
   it.live("a bad setting fails with an error naming it", () =>

@@ -3,8 +3,10 @@ import * as Memory from "@leadforge/adapters/memory"
 import type { AccountPorts } from "./contract/accounts.contract.js"
 import { accountsContract } from "./contract/accounts.contract.js"
 import { type CatalogPorts, catalogContract } from "./contract/catalog.contract.js"
+import { type ContactDirectoryPorts, contactDirectoryContract } from "./contract/contactDirectory.contract.js"
 import { type CursorPorts, cursorsContract } from "./contract/cursors.contract.js"
 import { type ExportPorts, exportContract } from "./contract/export.contract.js"
+import { type LeadRemovalPorts, leadRemovalContract } from "./contract/leadRemoval.contract.js"
 import { type Ports, persistenceContract } from "./contract/persistence.contract.js"
 import { type SourcePorts, sourcesContract } from "./contract/sources.contract.js"
 import { type TaskPorts, tasksContract } from "./contract/tasks.contract.js"
@@ -13,7 +15,17 @@ import { pglitePersistence, postgresPersistence, resolvePostgres } from "./suppo
 const postgres = await resolvePostgres()
 
 const contract = (
-  it: Vitest.MethodsNonLive<Ports | AccountPorts | SourcePorts | CatalogPorts | TaskPorts | CursorPorts | ExportPorts>
+  it: Vitest.MethodsNonLive<
+    | Ports
+    | AccountPorts
+    | SourcePorts
+    | CatalogPorts
+    | TaskPorts
+    | CursorPorts
+    | ExportPorts
+    | LeadRemovalPorts
+    | ContactDirectoryPorts
+  >
 ) => {
   persistenceContract(it)
   accountsContract(it)
@@ -22,6 +34,8 @@ const contract = (
   tasksContract(it)
   cursorsContract(it)
   exportContract(it)
+  leadRemovalContract(it)
+  contactDirectoryContract(it)
 }
 
 describe("persistence contract", () => {

@@ -199,8 +199,7 @@ describe("runtime: the embedded database with DATABASE_URL empty", () => {
           expect(result.migrationLevel).toBeGreaterThan(0)
           expect(fs.existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true)
           const status = yield* Runtime.migrationStatus.pipe(withEnv(env))
-          // the level is the newest migration's number (the list may skip one that lives on another branch)
-          expect(status.at(-1)?.id).toBe(result.migrationLevel)
+          expect(Math.max(...status.map((migration) => migration.id))).toBe(result.migrationLevel)
           expect(status.every((migration) => migration.appliedAt !== null)).toBe(true)
         } finally {
           fs.rmSync(dataDir, { recursive: true, force: true })

@@ -5,7 +5,6 @@ import {
   ApiKeyRepository,
   AuditLog,
   ContactRepository,
-  type LeadId,
   LeadRepository,
   newId,
   type OrganizationId,
@@ -54,7 +53,7 @@ const exerciseEveryMethod = Effect.gen(function* () {
   yield* contacts.listByLead(org, l.id)
   yield* activities.insert(activity(org, l.id, new Date(0)))
   yield* activities.listByLead(org, l.id)
-  const other = newId<LeadId>()
+  const other = (yield* leads.insert(lead(org))).id
   yield* contacts.reassignLead(org, l.id, other)
   yield* activities.reassignLead(org, l.id, other)
   yield* contacts.delete(org, c.id)

@@ -1,5 +1,6 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Runtime from "@leadforge/adapters/runtime"
 import { Effect, Exit } from "effect"
 import { run } from "./Cli.js"
 import { exitCodeOf, isDebug } from "./exit.js"
@@ -23,7 +24,24 @@ export const normalizeArgv = (argv: ReadonlyArray<string>): ReadonlyArray<string
   return [...argv.slice(0, at), ...argv.slice(at + 1), "-"]
 }
 
-const main = Effect.suspend(() => run(normalizeArgv(process.argv))).pipe(Effect.provide(NodeContext.layer))
+/**
+ * Output piped into a command that stops reading (`leadforge export … | head`) closes stdout: the next write fails
+ * with EPIPE. That ends the command quietly with exit 0, as it does for other Unix tools, after its finalizers run
+ * (the embedded database closes, its lock goes). Any other stdout failure is an error. Errors on stderr are ignored:
+ * there is nowhere left to report them.
+ */
+const stdoutClosed = Effect.async<void, never>((resume) => {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    resume(error.code === "EPIPE" ? Effect.void : Effect.die(error))
+  })
+})
+process.stderr.on("error", () => {})
+
+// `.env` in the working directory is read here, under the real environment (Runtime.dotEnvConfig)
+const main = Effect.raceFirst(
+  Effect.suspend(() => run(normalizeArgv(process.argv))),
+  stdoutClosed
+).pipe(Effect.provide(NodeContext.layer), Effect.provide(Runtime.dotEnvConfig()))
 
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,

@@ -1,6 +1,7 @@
-import { LanguageModel, Unavailable } from "@leadforge/domain"
+import { LanguageModel, type LanguageModelHealth, Unavailable } from "@leadforge/domain"
 import { Config, type ConfigError, Data, Duration, Effect, Layer, Option, Redacted } from "effect"
 import Groq, { APIConnectionError, APIConnectionTimeoutError, APIError } from "groq-sdk"
+import { cachedProbe } from "../llm/cachedProbe.js"
 import { makeKeyedSemaphore } from "../llm/KeyedSemaphore.js"
 import {
   type Completion,
@@ -27,7 +28,14 @@ export interface GroqOptions {
   /** Requests in flight at once per organization. Default 4. */
   readonly concurrencyPerOrganization?: number
   readonly temperature?: number
+  /** How long a health probe's answer is kept. Default 1 minute. */
+  readonly healthTtl?: Duration.DurationInput
 }
+
+/** A health probe's own deadline: long enough for a distant provider, short next to its cache life. */
+const PROBE_DEADLINE_MS = 3_000
+/** How long /health waits for the first probe's answer (its budget, with the database's and the vector store's). */
+const FIRST_PROBE_WAIT_MS = 150
 
 /** One failed HTTP exchange with Groq, classified for the retry policy. */
 class GroqCallFailed extends Data.TaggedError("GroqCallFailed")<{
@@ -183,12 +191,46 @@ export const makeGroq = (options: GroqOptions) =>
         Effect.withSpan("LanguageModelGroq.complete", { attributes: { model, json: request.json } })
       )
 
-    return makeLanguageModel(complete, Effect.succeed({ status: "ok", provider: "groq", model }))
+    /**
+     * The cheapest call that proves the key and the model: GET /openai/v1/models/{model} (no tokens). Any failure
+     * is `unavailable`, with a reason that never holds the key.
+     */
+    const probe: Effect.Effect<LanguageModelHealth> = Effect.tryPromise({
+      try: (signal) => client.models.retrieve(model, { signal, maxRetries: 0, timeout: PROBE_DEADLINE_MS }),
+      catch: (error) => classify(error, PROBE_DEADLINE_MS, Date.now())
+    }).pipe(
+      Effect.timeoutFail({
+        duration: PROBE_DEADLINE_MS,
+        onTimeout: () =>
+          new GroqCallFailed({
+            reason: `timed out after ${PROBE_DEADLINE_MS} ms`,
+            retryable: false,
+            retryAfter: undefined
+          })
+      }),
+      Effect.as<LanguageModelHealth>({ status: "ok", provider: "groq", model }),
+      Effect.catchAll((error) =>
+        Effect.succeed<LanguageModelHealth>({
+          status: "unavailable",
+          provider: "groq",
+          model,
+          reason: scrub(`Groq ${error.reason}`)
+        })
+      ),
+      Effect.withSpan("LanguageModelGroq.probe", { attributes: { model } })
+    )
+    const health = yield* cachedProbe(
+      probe,
+      { status: "unavailable", provider: "groq", model, reason: "Groq has not answered the first health probe yet" },
+      { ttl: options.healthTtl ?? "1 minute", wait: Duration.millis(FIRST_PROBE_WAIT_MS) }
+    )
+
+    return makeLanguageModel(complete, health)
   })
 
-/** Groq with explicit options. */
+/** Groq with explicit options; its health probe runs in the layer's scope. */
 export const layer = (options: GroqOptions): Layer.Layer<LanguageModel> =>
-  Layer.effect(LanguageModel, makeGroq(options))
+  Layer.scoped(LanguageModel, makeGroq(options))
 
 /**
  * Groq from the environment: GROQ_API_KEY (secret), GROQ_MODEL, GROQ_BASE_URL, GROQ_TIMEOUT_MS, GROQ_MAX_RETRIES,

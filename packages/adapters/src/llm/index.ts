@@ -2,6 +2,7 @@ import { LanguageModel } from "@leadforge/domain"
 import { Layer } from "effect"
 import { notConfigured } from "./makeLanguageModel.js"
 
+export * from "./cachedProbe.js"
 export * from "./KeyedSemaphore.js"
 export * from "./makeLanguageModel.js"
 export * from "./scripted.js"

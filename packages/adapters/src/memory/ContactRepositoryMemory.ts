@@ -2,12 +2,16 @@ import {
   Activity,
   Contact,
   ContactNotFound,
+  type ContactQuery,
   ContactRepository,
+  Conversation,
   DuplicateContact,
+  type Lead,
+  searchWords,
   VersionConflict
 } from "@leadforge/domain"
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
-import { MemoryStore, scoped } from "./MemoryStore.js"
+import { MemoryStore, pageDesc, scoped } from "./MemoryStore.js"
 import { traced } from "./traced.js"
 
 const conflicting = (table: HashMap.HashMap<string, Contact>, contact: Contact): DuplicateContact | null => {
@@ -21,6 +25,39 @@ const conflicting = (table: HashMap.HashMap<string, Contact>, contact: Contact):
 
 const byNewest = (a: { readonly createdAt: Date; readonly id: string }, b: typeof a) =>
   b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+
+const matches = (contact: Contact, query: ContactQuery): boolean =>
+  (query.emailStatus === undefined || contact.emailStatus === query.emailStatus) &&
+  (query.seniority === undefined || contact.seniority === query.seniority) &&
+  (query.department === undefined || contact.department === query.department) &&
+  (query.leadId === undefined || contact.leadId === query.leadId) &&
+  (query.source === undefined || contact.source === query.source)
+
+const wordsOf = (text: string | null | undefined): ReadonlyArray<string> =>
+  (text ?? "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w !== "")
+
+/**
+ * The SQL search's rule in memory: every query word must start a word of the name, the email, the title or the
+ * lead's company (name or domain); a match in the name weighs most, then email, title, company.
+ */
+const relevance = (query: ReadonlyArray<string>, contact: Contact, lead: Lead | undefined): number | null => {
+  const fields: ReadonlyArray<readonly [ReadonlyArray<string>, number]> = [
+    [[...wordsOf(contact.firstName), ...wordsOf(contact.lastName)], 1],
+    [wordsOf(contact.email), 0.4],
+    [wordsOf(contact.jobTitle), 0.2],
+    [[...wordsOf(lead?.companyName), ...wordsOf(lead?.domain)], 0.1]
+  ]
+  let score = 0
+  for (const word of query) {
+    const weights = fields.filter(([words]) => words.some((w) => w.startsWith(word))).map(([, weight]) => weight)
+    if (weights.length === 0) return null
+    score += Math.max(...weights)
+  }
+  return score
+}
 
 export const ContactRepositoryMemory: Layer.Layer<ContactRepository, never, MemoryStore> = Layer.effect(
   ContactRepository,
@@ -95,8 +132,38 @@ export const ContactRepositoryMemory: Layer.Layer<ContactRepository, never, Memo
                 contacts: HashMap.remove(t.contacts, id),
                 activities: HashMap.map(t.activities, (a) =>
                   a.contactId === id ? new Activity({ ...a, contactId: null }) : a
+                ),
+                conversations: HashMap.map(t.conversations, (c) =>
+                  c.contactId === id ? new Conversation({ ...c, contactId: null }) : c
                 )
               })
+            })
+          ),
+        list: (organizationId, query) =>
+          Ref.get(tables).pipe(
+            Effect.flatMap((t) =>
+              pageDesc(
+                scoped(t.contacts, organizationId).filter((c) => matches(c, query)),
+                (c) => [c.createdAt.toISOString(), c.id],
+                ["string", "string"],
+                query
+              )
+            )
+          ),
+        search: (organizationId, query, options) =>
+          Ref.get(tables).pipe(
+            Effect.map((t) => {
+              const words = searchWords(query)
+              if (words.length === 0) return []
+              return scoped(t.contacts, organizationId)
+                .flatMap((contact) => {
+                  const lead = HashMap.get(t.leads, contact.leadId).pipe(Option.getOrUndefined)
+                  const score = relevance(words, contact, lead)
+                  return score === null ? [] : [{ contact, score }]
+                })
+                .sort((a, b) => b.score - a.score || (a.contact.id < b.contact.id ? -1 : 1))
+                .slice(0, options.limit)
+                .map((hit, i) => ({ ...hit, rank: i + 1 }))
             })
           ),
         reassignLead: (organizationId, from, to) =>

@@ -1,11 +1,13 @@
 import {
   DuplicateLead,
+  KnowledgeDoc,
   type Lead,
   type LeadId,
   LeadNotFound,
   type LeadQuery,
   LeadRepository,
   leadIdentity,
+  ResearchTask,
   VersionConflict
 } from "@leadforge/domain"
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
@@ -117,13 +119,45 @@ export const LeadRepositoryMemory: Layer.Layer<LeadRepository, never, MemoryStor
               const t = yield* Ref.get(tables)
               const stored = HashMap.get(t.leads, id).pipe(Option.filter((l) => l.organizationId === organizationId))
               if (Option.isNone(stored)) return yield* new LeadNotFound({ leadId: id })
-              // Contacts and activities go with their lead (ON DELETE CASCADE in SQL).
+              // what belongs to the lead goes with it; documents and research tasks stay, unlinked (the SQL rules)
+              const owned = <A extends { readonly organizationId: string; readonly leadId: string | null }>(
+                table: HashMap.HashMap<string, A>
+              ) => HashMap.filter(table, (row) => row.organizationId === organizationId && row.leadId === id)
+              const contacts = owned(t.contacts)
+              const activities = owned(t.activities)
+              const conversations = owned(t.conversations)
+              const dataSources = owned(t.dataSources)
+              const tasks = owned(t.tasks)
+              const linked = HashMap.filter(
+                t.knowledge,
+                ({ doc }) => doc.organizationId === organizationId && doc.leadId === id
+              )
+              const without = <A>(table: HashMap.HashMap<string, A>, gone: HashMap.HashMap<string, A>) =>
+                HashMap.removeMany(table, HashMap.keys(gone))
               yield* Ref.set(tables, {
                 ...t,
                 leads: HashMap.remove(t.leads, id),
-                contacts: HashMap.filter(t.contacts, (c) => c.leadId !== id),
-                activities: HashMap.filter(t.activities, (a) => a.leadId !== id)
+                contacts: without(t.contacts, contacts),
+                activities: without(t.activities, activities),
+                conversations: without(t.conversations, conversations),
+                dataSources: without(t.dataSources, dataSources),
+                tasks: HashMap.map(t.tasks, (task) =>
+                  HashMap.has(tasks, task.id) ? new ResearchTask({ ...task, leadId: null }) : task
+                ),
+                knowledge: HashMap.map(t.knowledge, (entry) =>
+                  HashMap.has(linked, entry.doc.id)
+                    ? { ...entry, doc: new KnowledgeDoc({ ...entry.doc, leadId: null }) }
+                    : entry
+                )
               })
+              return {
+                contacts: Array.from(HashMap.values(contacts)).map((c) => ({ id: c.id, email: c.email })),
+                activities: HashMap.size(activities),
+                conversations: HashMap.size(conversations),
+                dataSources: HashMap.size(dataSources),
+                researchTasksUnlinked: HashMap.size(tasks),
+                knowledgeDocsUnlinked: HashMap.size(linked)
+              }
             })
           )
       })

@@ -1,9 +1,11 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Effect, Layer } from "effect"
 import * as PglitePersistence from "../pglite/Persistence.js"
 import * as PostgresPersistence from "../postgres/Persistence.js"
 import * as Postgres from "../postgres/PgPool.js"
-import { migrate, migrations } from "../sql/migrations.js"
+import { migrate, migrationReport, migrations } from "../sql/migrations.js"
 import type { PersistenceError, Provided } from "../sql/Persistence.js"
 import { RuntimeSettings, type Settings, settingsLayer } from "./Settings.js"
 
@@ -55,16 +57,24 @@ const appliedIds = Effect.gen(function* () {
   return new Map(rows.map((row) => [Number(row.migrationId), new Date(row.createdAt).toISOString()]))
 })
 
-/** Every known migration and whether it is applied, without applying anything. */
+/**
+ * Every known migration and whether it is applied, without applying anything, and without creating anything: an
+ * embedded database whose directory does not exist yet has every migration pending, and is not opened (opening
+ * it would create it).
+ */
 export const migrationStatus = Effect.gen(function* () {
+  const settings = yield* RuntimeSettings
   const known = yield* migrations
-  const applied = yield* appliedIds
+  const absent = settings.database._tag === "Pglite" && !fs.existsSync(path.resolve(settings.database.options.dataDir))
+  const applied = absent ? new Map<number, string>() : yield* Effect.provide(appliedIds, bareClient)
   return known.map(([id, name]): MigrationState => ({ id, name, appliedAt: applied.get(id) ?? null }))
-}).pipe(Effect.provide(bareClient))
+}).pipe(Effect.provide(settingsLayer))
 
-/** Applies the pending migrations; returns the ones it applied. */
+/** Applies the pending migrations; returns the ones it applied, each with what it reported (or null). */
 export const migrateToHead = migrate.pipe(
-  Effect.map((ran) => ran.map(([id, name]) => ({ id, name }))),
+  Effect.flatMap((ran) =>
+    Effect.forEach(ran, ([id, name]) => Effect.map(migrationReport(id, name), (report) => ({ id, name, report })))
+  ),
   Effect.provide(bareClient)
 )
 

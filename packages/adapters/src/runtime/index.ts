@@ -18,6 +18,7 @@ export {
   persistence,
   persistenceFor
 } from "./Database.js"
+export { DOT_ENV, DotEnvUnreadable, dotEnvConfig, readDotEnv, withFallback } from "./DotEnv.js"
 export {
   dropVectorIndex,
   embedder,

@@ -1,7 +1,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqlSchema from "@effect/sql/SqlSchema"
 import type * as Statement from "@effect/sql/Statement"
-import type { Lead, LeadQuery } from "@leadforge/domain"
+import type { ContactId, Lead, LeadQuery, LeadRemoval } from "@leadforge/domain"
 import { DuplicateLead, LeadId, LeadNotFound, LeadRepository, OrganizationId, VersionConflict } from "@leadforge/domain"
 import { Effect, Layer, Option, Schema } from "effect"
 import { orUnavailable } from "./errors.js"
@@ -165,9 +165,34 @@ export const make = Effect.gen(function* () {
     )
   }, orUnavailable)
 
+  /**
+   * The lead and what belongs to it, one statement per table so each count is exact; the foreign keys of
+   * 0005_foreign_keys would cascade the same way, and keep a delete that bypasses this method from orphaning rows.
+   */
   const remove = Effect.fn("LeadRepositorySql.delete")(function* (organizationId: OrganizationId, id: LeadId) {
-    const rows = yield* sql`DELETE FROM leads WHERE organization_id = ${organizationId} AND id = ${id} RETURNING id`
-    if (rows.length === 0) return yield* new LeadNotFound({ leadId: id })
+    return yield* sql.withTransaction(
+      Effect.gen(function* () {
+        const owned = sql`organization_id = ${organizationId} AND lead_id = ${id}`
+        const count = (rows: ReadonlyArray<unknown>) => rows.length
+        const activities = yield* sql`DELETE FROM activities WHERE ${owned} RETURNING id`
+        const conversations = yield* sql`DELETE FROM conversations WHERE ${owned} RETURNING id`
+        const dataSources = yield* sql`DELETE FROM data_sources WHERE ${owned} RETURNING id`
+        const researchTasks = yield* sql`UPDATE research_tasks SET lead_id = NULL WHERE ${owned} RETURNING id`
+        const unlinked = yield* sql`UPDATE knowledge_docs SET lead_id = NULL WHERE ${owned} RETURNING id`
+        const contacts = yield* sql<{ readonly id: ContactId; readonly email: string | null }>`
+          DELETE FROM contacts WHERE ${owned} RETURNING id, email`
+        const rows = yield* sql`DELETE FROM leads WHERE organization_id = ${organizationId} AND id = ${id} RETURNING id`
+        if (rows.length === 0) return yield* new LeadNotFound({ leadId: id })
+        return {
+          contacts: contacts.map((c) => ({ id: c.id, email: c.email })),
+          activities: count(activities),
+          conversations: count(conversations),
+          dataSources: count(dataSources),
+          researchTasksUnlinked: count(researchTasks),
+          knowledgeDocsUnlinked: count(unlinked)
+        } satisfies LeadRemoval
+      })
+    )
   }, orUnavailable)
 
   return LeadRepository.of({ insert, update, findById, findByIds, findByIdentity, list, delete: remove })

@@ -12,7 +12,15 @@ export { KnowledgeRepositorySql } from "./KnowledgeRepositorySql.js"
 export { identityKeyOf, LeadRepositorySql } from "./LeadRepositorySql.js"
 export { LEAD_COLUMNS, LEAD_SELECT_LIST, type LeadRecord, leadFromRow, leadParams } from "./leadRow.js"
 export { MembershipRepositorySql } from "./MembershipRepositorySql.js"
-export { EMBEDDING_DIMENSION, migrate, migrations, vectorBackend } from "./migrations.js"
+export {
+  EMBEDDING_DIMENSION,
+  migrate,
+  migrationRecord,
+  migrationReport,
+  migrationReportKey,
+  migrations,
+  vectorBackend
+} from "./migrations.js"
 export { OneTimeLinkRepositorySql } from "./OneTimeLinkRepositorySql.js"
 export { OrganizationRepositorySql } from "./OrganizationRepositorySql.js"
 export * as Persistence from "./Persistence.js"

@@ -343,15 +343,125 @@ const m0009_knowledge_docs_without_tsvector = Effect.gen(function* () {
   yield* sql`ALTER TABLE knowledge_docs DROP COLUMN IF EXISTS search_tsv`
 })
 
-/** The one ordered list of migrations, used by PostgreSQL and PGlite alike. */
-export const migrations: Migrator.Loader = Migrator.fromRecord({
+const UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+/** Where a migration leaves what it wants the operator to read (`leadforge migrate` prints it). */
+export const migrationReportKey = (id: number, name: string) =>
+  `migration_report:${String(id).padStart(4, "0")}_${name}`
+
+/**
+ * Foreign keys for every reference to a lead or a contact, with the rule the model intends: what belongs to a lead
+ * (contacts, activities, conversations, data sources) goes with it; a knowledge document stands on its own and is
+ * unlinked; an activity or conversation outlives its contact, unlinked; a research task is history (who asked for
+ * what, and how it ended) and is unlinked too: one still queued then fails as "no such lead" when it runs. Research
+ * tasks get a `lead_id` column (it was only inside `data.input`), set where that lead still exists. Rows left behind
+ * by earlier versions, which deleted only the lead row, are removed or unlinked first: counted in the log and in
+ * the migration report.
+ */
+const m0005_foreign_keys = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const count = (rows: ReadonlyArray<unknown>) => rows.length
+  const noLead = (table: string) => sql.literal(`NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = ${table}.lead_id)`)
+  const noContact = (table: string) =>
+    sql.literal(
+      `${table}.contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = ${table}.contact_id)`
+    )
+
+  yield* sql`ALTER TABLE research_tasks ADD COLUMN lead_id uuid`
+  yield* sql`UPDATE research_tasks t SET lead_id = l.id FROM leads l
+    WHERE t.data -> 'input' ->> 'leadId' ~ ${UUID_PATTERN} AND l.id = (t.data -> 'input' ->> 'leadId')::uuid`
+
+  const removed = {
+    contacts: count(yield* sql`DELETE FROM contacts WHERE ${noLead("contacts")} RETURNING id`),
+    activities: count(yield* sql`DELETE FROM activities WHERE ${noLead("activities")} RETURNING id`),
+    conversations: count(yield* sql`DELETE FROM conversations WHERE ${noLead("conversations")} RETURNING id`),
+    dataSources: count(
+      yield* sql`DELETE FROM data_sources WHERE lead_id IS NOT NULL AND ${noLead("data_sources")} RETURNING id`
+    )
+  }
+  const unlinked = {
+    knowledgeDocs: count(
+      yield* sql`UPDATE knowledge_docs SET lead_id = NULL
+        WHERE lead_id IS NOT NULL AND ${noLead("knowledge_docs")} RETURNING id`
+    ),
+    activityContacts: count(
+      yield* sql`UPDATE activities SET contact_id = NULL WHERE ${noContact("activities")} RETURNING id`
+    ),
+    conversationContacts: count(
+      yield* sql`UPDATE conversations SET contact_id = NULL WHERE ${noContact("conversations")} RETURNING id`
+    )
+  }
+
+  const reference = (table: string, column: string, target: string, rule: "CASCADE" | "SET NULL") =>
+    Effect.zipRight(
+      sql.unsafe(
+        `ALTER TABLE ${table} ADD CONSTRAINT ${table}_${column}_fkey FOREIGN KEY (${column}) ` +
+          `REFERENCES ${target}(id) ON DELETE ${rule}`
+      ),
+      // the referencing side needs its own index, or every delete of a lead scans the table
+      sql.unsafe(`CREATE INDEX ${table}_${column} ON ${table} (${column})`)
+    )
+  yield* reference("contacts", "lead_id", "leads", "CASCADE")
+  yield* reference("activities", "lead_id", "leads", "CASCADE")
+  yield* reference("activities", "contact_id", "contacts", "SET NULL")
+  yield* reference("conversations", "lead_id", "leads", "CASCADE")
+  yield* reference("conversations", "contact_id", "contacts", "SET NULL")
+  yield* reference("data_sources", "lead_id", "leads", "CASCADE")
+  yield* reference("research_tasks", "lead_id", "leads", "SET NULL")
+  yield* reference("knowledge_docs", "lead_id", "leads", "SET NULL")
+
+  const total = Object.values(removed).reduce((a, b) => a + b, 0) + Object.values(unlinked).reduce((a, b) => a + b, 0)
+  const report =
+    total === 0
+      ? "no orphaned rows"
+      : `removed orphaned rows (${describeCounts(removed)}); unlinked (${describeCounts(unlinked)})`
+  yield* sql`INSERT INTO leadforge_meta (key, value) VALUES (${migrationReportKey(5, "foreign_keys")}, ${report})`
+  // an operator should see what was removed; a clean database is not news
+  yield* (total === 0 ? Effect.logDebug : Effect.logWarning)(`0005_foreign_keys: ${report}`)
+})
+
+const describeCounts = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(", ")
+
+/**
+ * Contacts across leads: a newest-first index for the organization-wide list, and full-text search over name
+ * (weight A), email (B: the address and its parts, so `lovelace` finds ada.lovelace@acme.com) and job title (C);
+ * the company's name comes from the lead's own search index at query time.
+ */
+const m0007_contact_search = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE INDEX contacts_org_created ON contacts (organization_id, created_at DESC, id DESC)`
+  yield* sql`ALTER TABLE contacts ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', coalesce(first_name, '') || ' ' || coalesce(last_name, '')), 'A') ||
+    setweight(to_tsvector('simple', coalesce(email, '') || ' ' || translate(coalesce(email, ''), '@.+_-', '     ')), 'B') ||
+    setweight(to_tsvector('simple', coalesce(job_title, '')), 'C')
+  ) STORED`
+  yield* sql`CREATE INDEX contacts_search ON contacts USING gin (search_tsv)`
+})
+
+/** The one ordered list of migrations, used by PostgreSQL and PGlite alike, by `<id>_<name>`. */
+export const migrationRecord = {
   "0001_core": m0001_core,
   "0002_vectors": m0002_vectors,
   "0003_knowledge_search": m0003_knowledge_search,
   "0004_vector_indexes": m0004_vector_indexes,
+  "0005_foreign_keys": m0005_foreign_keys,
   "0006_people": m0006_people,
+  "0007_contact_search": m0007_contact_search,
   "0009_knowledge_docs_without_tsvector": m0009_knowledge_docs_without_tsvector
-})
+}
+
+export const migrations: Migrator.Loader = Migrator.fromRecord(migrationRecord)
+
+/** What the migration left for the operator to read (see migrationReportKey), if anything. */
+export const migrationReport = (id: number, name: string) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<{ readonly value: string }>`SELECT value FROM leadforge_meta WHERE key = ${migrationReportKey(id, name)}`
+  ).pipe(Effect.map((rows) => rows[0]?.value ?? null))
 
 /** Applies every pending migration in one transaction; returns the ones applied (none when at head). */
 export const migrate = Migrator.make({})({ loader: migrations, table: "leadforge_migrations" })

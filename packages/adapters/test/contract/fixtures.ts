@@ -9,9 +9,11 @@ import {
   AuditEventDraft as Draft,
   Lead,
   type LeadId,
+  LeadRepository,
   newId,
   type OrganizationId
 } from "@leadforge/domain"
+import { Effect } from "effect"
 
 export const orgA = newId<OrganizationId>()
 export const orgB = newId<OrganizationId>()
@@ -104,3 +106,7 @@ export const draft = (organizationId: OrganizationId, entityId: string): AuditEv
     entityId,
     details: { note: "created" }
   })
+
+/** A lead stored through the port, for rows that refer to it (the SQL foreign keys need it to exist). */
+export const storedLeadId = (organizationId: OrganizationId) =>
+  Effect.flatMap(LeadRepository, (leads) => leads.insert(lead(organizationId))).pipe(Effect.map((l) => l.id))

@@ -12,7 +12,7 @@ import {
   Transactor
 } from "@leadforge/domain"
 import { Effect, Exit, Option } from "effect"
-import { activity, contact, draft, lead, orgA, orgB } from "./fixtures.js"
+import { activity, contact, draft, lead, orgA, orgB, storedLeadId } from "./fixtures.js"
 
 export type Ports = LeadRepository | ContactRepository | ActivityRepository | AuditLog | Transactor
 
@@ -22,7 +22,7 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
     it.effect("inserts, finds, updates and deletes", () =>
       Effect.gen(function* () {
         const repo = yield* ContactRepository
-        const c = contact(orgA, newId<LeadId>())
+        const c = contact(orgA, yield* storedLeadId(orgA))
         yield* repo.insert(c)
         const found = yield* repo.findById(orgA, c.id)
         expect(Option.map(found, (x) => x.email)).toEqual(Option.some(c.email))
@@ -40,7 +40,7 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
     it.effect("a stale version is a VersionConflict", () =>
       Effect.gen(function* () {
         const repo = yield* ContactRepository
-        const c = yield* repo.insert(contact(orgA, newId<LeadId>()))
+        const c = yield* repo.insert(contact(orgA, yield* storedLeadId(orgA)))
         const error = yield* Effect.flip(repo.update(new Contact({ ...c, version: 5 })))
         expect(error._tag).toBe("VersionConflict")
       })
@@ -49,21 +49,21 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
     it.effect("a duplicate email (any case) names the existing contact", () =>
       Effect.gen(function* () {
         const repo = yield* ContactRepository
-        const first = yield* repo.insert(contact(orgA, newId<LeadId>()))
+        const first = yield* repo.insert(contact(orgA, yield* storedLeadId(orgA)))
         const error = yield* Effect.flip(
-          repo.insert(contact(orgA, newId<LeadId>(), { email: first.email!.toUpperCase() }))
+          repo.insert(contact(orgA, yield* storedLeadId(orgA), { email: first.email!.toUpperCase() }))
         )
         expect(error).toMatchObject({ _tag: "DuplicateContact", existingContactId: first.id })
         // the same email in another organization is fine
-        yield* repo.insert(contact(orgB, newId<LeadId>(), { email: first.email }))
+        yield* repo.insert(contact(orgB, yield* storedLeadId(orgB), { email: first.email }))
       })
     )
 
     it.effect("lists and reassigns by lead", () =>
       Effect.gen(function* () {
         const repo = yield* ContactRepository
-        const from = newId<LeadId>()
-        const to = newId<LeadId>()
+        const from = yield* storedLeadId(orgA)
+        const to = yield* storedLeadId(orgA)
         yield* repo.insert(contact(orgA, from))
         yield* repo.insert(contact(orgA, from))
         expect((yield* repo.listByLead(orgA, from)).length).toBe(2)
@@ -76,7 +76,7 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
     it.effect("never returns another organization's contacts", () =>
       Effect.gen(function* () {
         const repo = yield* ContactRepository
-        const leadId = newId<LeadId>()
+        const leadId = yield* storedLeadId(orgA)
         const c = yield* repo.insert(contact(orgA, leadId))
         expect(yield* repo.findById(orgB, c.id)).toEqual(Option.none())
         expect(yield* repo.findByEmail(orgB, c.email!)).toEqual(Option.none())
@@ -91,13 +91,13 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
     it.effect("lists newest first, reassigns, and stays in its organization", () =>
       Effect.gen(function* () {
         const repo = yield* ActivityRepository
-        const leadId = newId<LeadId>()
+        const leadId = yield* storedLeadId(orgA)
         const older = yield* repo.insert(activity(orgA, leadId, new Date("2026-01-01T00:00:00Z")))
         const newer = yield* repo.insert(activity(orgA, leadId, new Date("2026-02-01T00:00:00Z")))
         expect((yield* repo.listByLead(orgA, leadId)).map((a) => a.id)).toEqual([newer.id, older.id])
         expect(yield* repo.listByLead(orgB, leadId)).toEqual([])
         expect(yield* repo.reassignLead(orgB, leadId, newId<LeadId>())).toBe(0)
-        const to = newId<LeadId>()
+        const to = yield* storedLeadId(orgA)
         expect(yield* repo.reassignLead(orgA, leadId, to)).toBe(2)
         expect((yield* repo.listByLead(orgA, to)).length).toBe(2)
       })
@@ -137,7 +137,7 @@ export const persistenceContract = (it: Vitest.MethodsNonLive<Ports>) => {
         const contacts = yield* ContactRepository
         const log = yield* AuditLog
         const org = newId<typeof orgA>()
-        const c = contact(org, newId<LeadId>())
+        const c = contact(org, yield* storedLeadId(org))
         const exit = yield* Effect.exit(
           tx.withTransaction(
             Effect.gen(function* () {

@@ -8,13 +8,13 @@ import {
   DataSource,
   type DataSourceId,
   DataSourceRepository,
-  type LeadId,
+  type LeadRepository,
   newId
 } from "@leadforge/domain"
 import { Effect, Option } from "effect"
-import { orgA, orgB } from "./fixtures.js"
+import { orgA, orgB, storedLeadId } from "./fixtures.js"
 
-export type SourcePorts = ConversationRepository | DataSourceRepository
+export type SourcePorts = ConversationRepository | DataSourceRepository | LeadRepository
 
 const at = new Date("2026-01-01T00:00:00.000Z")
 
@@ -23,7 +23,7 @@ export const sourcesContract = (it: Vitest.MethodsNonLive<SourcePorts>) => {
     it.effect("stores threads and appends messages, within the organization", () =>
       Effect.gen(function* () {
         const repo = yield* ConversationRepository
-        const leadId = newId<LeadId>()
+        const leadId = yield* storedLeadId(orgA)
         const thread = yield* repo.insert(
           new Conversation({
             id: newId<ConversationId>(),
@@ -56,7 +56,7 @@ export const sourcesContract = (it: Vitest.MethodsNonLive<SourcePorts>) => {
     it.effect("stores data sources, within the organization", () =>
       Effect.gen(function* () {
         const repo = yield* DataSourceRepository
-        const leadId = newId<LeadId>()
+        const leadId = yield* storedLeadId(orgA)
         const source = yield* repo.insert(
           new DataSource({
             id: newId<DataSourceId>(),
@@ -81,7 +81,7 @@ export const sourcesContract = (it: Vitest.MethodsNonLive<SourcePorts>) => {
     it.effect("updates a data source in place, only within its organization", () =>
       Effect.gen(function* () {
         const repo = yield* DataSourceRepository
-        const leadId = newId<LeadId>()
+        const leadId = yield* storedLeadId(orgA)
         const source = yield* repo.insert(
           new DataSource({
             id: newId<DataSourceId>(),

@@ -18,6 +18,7 @@ const task = (organizationId: OrganizationId, createdAt: Date, kind: ResearchTas
     id: newId<ResearchTaskId>(),
     organizationId,
     kind,
+    leadId: null,
     status: "queued",
     input: { domain: "example.com" },
     result: null,

@@ -1,10 +1,25 @@
 import { Args, Command, Options } from "@effect/cli"
-import { validateContact } from "@leadforge/domain"
-import { Effect, Option, Stream } from "effect"
+import * as Runtime from "@leadforge/adapters/runtime"
+import {
+  type Contact,
+  ContactId,
+  type ContactInclude,
+  type ContactQuery,
+  ContactSource,
+  Department,
+  EmailStatus,
+  getContact,
+  LeadId,
+  listContacts,
+  Seniority,
+  searchContacts,
+  validateContact
+} from "@leadforge/domain"
+import { Effect, Option, Schema, Stream } from "effect"
 import { HeaderMapper } from "../import/mapping.js"
 import { isUnreadable, openSource } from "../import/source.js"
 import { text } from "../import/values.js"
-import { CommandFailed, emit, json, UsageError } from "./shared.js"
+import { CommandFailed, contextFor, emit, json, org, UsageError } from "./shared.js"
 
 const str = (value: unknown): string | null => {
   const parsed = text(value)
@@ -97,6 +112,153 @@ const validate = Command.make(
   )
 )
 
+const contactLine = (contact: Contact) =>
+  [
+    contact.id,
+    contact.emailStatus.padEnd(10),
+    (contact.fullName || "(no name)").padEnd(24),
+    contact.email ?? "(no email)",
+    contact.jobTitle ?? ""
+  ]
+    .join("  ")
+    .trimEnd()
+
+const list = Command.make(
+  "list",
+  {
+    json,
+    org,
+    emailStatus: Options.choice("email-status", EmailStatus.literals).pipe(
+      Options.withDescription("Only contacts whose email has this status"),
+      Options.optional
+    ),
+    seniority: Options.choice("seniority", Seniority.literals).pipe(
+      Options.withDescription("Only contacts of this seniority"),
+      Options.optional
+    ),
+    department: Options.choice("department", Department.literals).pipe(
+      Options.withDescription("Only contacts in this department"),
+      Options.optional
+    ),
+    lead: Options.text("lead").pipe(
+      Options.withSchema(LeadId),
+      Options.withDescription("Only contacts of this lead"),
+      Options.optional
+    ),
+    source: Options.choice("source", ContactSource.literals).pipe(
+      Options.withDescription("Only contacts that came from this source"),
+      Options.optional
+    ),
+    limit: Options.integer("limit").pipe(Options.withDescription("How many to print (1-500)"), Options.withDefault(50)),
+    cursor: Options.text("cursor").pipe(
+      Options.withDescription("Continue after the page that printed this cursor"),
+      Options.optional
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const ctx = yield* contextFor(args.org)
+      const query: ContactQuery = {
+        limit: args.limit,
+        ...Option.match(args.emailStatus, { onNone: () => ({}), onSome: (emailStatus) => ({ emailStatus }) }),
+        ...Option.match(args.seniority, { onNone: () => ({}), onSome: (seniority) => ({ seniority }) }),
+        ...Option.match(args.department, { onNone: () => ({}), onSome: (department) => ({ department }) }),
+        ...Option.match(args.lead, { onNone: () => ({}), onSome: (leadId) => ({ leadId }) }),
+        ...Option.match(args.source, { onNone: () => ({}), onSome: (source) => ({ source }) }),
+        ...Option.match(args.cursor, { onNone: () => ({}), onSome: (cursor) => ({ cursor }) })
+      }
+      const page = yield* listContacts(ctx, query).pipe(
+        Effect.catchTag("ValidationFailed", (e) => new UsageError({ message: e.message }))
+      )
+      if (!args.json && page.items.length === 0) yield* emit(false, null, () => "no contacts")
+      for (const contact of page.items) yield* emit(args.json, contact, () => contactLine(contact))
+      if (page.nextCursor !== null) {
+        yield* emit(args.json, { nextCursor: page.nextCursor }, () => `more: --cursor ${page.nextCursor}`)
+      }
+    }).pipe(Effect.provide(Runtime.persistence))
+).pipe(
+  Command.withDescription(
+    "List contacts across leads, newest first (filters: --email-status --seniority --department --lead --source)"
+  )
+)
+
+const search = Command.make(
+  "search",
+  {
+    json,
+    org,
+    limit: Options.integer("limit").pipe(Options.withDescription("How many to print (1-100)"), Options.withDefault(20)),
+    query: Args.text({ name: "query" }).pipe(Args.withDescription("Words of the name, email, title or company"))
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const ctx = yield* contextFor(args.org)
+      const hits = yield* searchContacts(ctx, args.query, { limit: args.limit })
+      if (!args.json && hits.length === 0) yield* emit(false, null, () => "no contacts match")
+      for (const hit of hits) {
+        yield* emit(
+          args.json,
+          { rank: hit.rank, score: hit.score, contact: hit.contact },
+          () => `${String(hit.rank).padStart(3)}  ${contactLine(hit.contact)}`
+        )
+      }
+    }).pipe(Effect.provide(Runtime.persistence))
+).pipe(Command.withDescription("Search contacts across leads by name, email, job title or company, best first"))
+
+const Includes = Schema.compose(Schema.split(","), Schema.Array(Schema.Literal("lead", "activities", "conversations")))
+
+const get = Command.make(
+  "get",
+  {
+    json,
+    org,
+    include: Options.text("include").pipe(
+      Options.withSchema(Includes),
+      Options.withDescription("Also show: lead, activities, conversations (comma-separated)"),
+      Options.optional
+    ),
+    contactId: Args.text({ name: "contact-id" }).pipe(
+      Args.withSchema(ContactId),
+      Args.withDescription("The contact's id (a UUID, as printed by `contacts list`)")
+    )
+  },
+  (args) =>
+    Effect.gen(function* () {
+      const ctx = yield* contextFor(args.org)
+      const include: ReadonlyArray<ContactInclude> = Option.getOrElse(args.include, () => [])
+      const detail = yield* getContact(ctx, args.contactId, include).pipe(
+        Effect.catchTag("ContactNotFound", () => new CommandFailed({ message: `no contact with id ${args.contactId}` }))
+      )
+      const { contact } = detail
+      yield* emit(args.json, detail, () => [
+        `${contact.fullName || "(no name)"}  ${contact.id}`,
+        `  email       ${contact.email ?? "-"} (${contact.emailStatus})`,
+        `  title       ${contact.jobTitle ?? "-"} (${contact.seniority}, ${contact.department})`,
+        `  phone       ${contact.phone ?? "-"}`,
+        `  linkedin    ${contact.linkedinUrl ?? "-"}`,
+        `  lead        ${detail.lead === undefined ? contact.leadId : `${detail.lead.companyName} (${contact.leadId})`}`,
+        `  source      ${contact.source}`,
+        `  version     ${contact.version}`,
+        ...(detail.activities === undefined
+          ? []
+          : [
+              `  activities  ${detail.activities.length}`,
+              ...detail.activities.map((a) =>
+                `    ${a.occurredAt.toISOString()}  ${a.kind}  ${a.summary ?? ""}`.trimEnd()
+              )
+            ]),
+        ...(detail.conversations === undefined
+          ? []
+          : [
+              `  conversations  ${detail.conversations.length}`,
+              ...detail.conversations.map((c) => `    ${c.subject} (${c.messages.length} messages)`)
+            ])
+      ])
+    }).pipe(Effect.provide(Runtime.persistence))
+).pipe(Command.withDescription("Show one contact (--include lead,activities,conversations)"))
+
 export const contactsCommand = Command.make("contacts", {}, () =>
-  Effect.fail(new UsageError({ message: "missing subcommand: validate (see `leadforge contacts --help`)" }))
-).pipe(Command.withDescription("Work with contacts"), Command.withSubcommands([validate]))
+  Effect.fail(
+    new UsageError({ message: "missing subcommand: list, search, get or validate (see `leadforge contacts --help`)" })
+  )
+).pipe(Command.withDescription("Work with contacts"), Command.withSubcommands([list, search, get, validate]))

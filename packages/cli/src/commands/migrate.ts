@@ -24,8 +24,12 @@ export const migrateCommand = Command.make("migrate", { status, json }, ({ json,
       return
     }
     const ran = yield* Runtime.migrateToHead
-    for (const { id, name } of ran) {
-      yield* emit(json, { id, name, applied: true }, () => `applied ${String(id).padStart(4, "0")}_${name}`)
+    for (const { id, name, report } of ran) {
+      yield* emit(
+        json,
+        { id, name, applied: true, report },
+        () => `applied ${String(id).padStart(4, "0")}_${name}${report === null ? "" : `: ${report}`}`
+      )
     }
     if (!json) yield* emit(false, null, () => `${where}: ${ran.length === 0 ? "already at head" : "migrated to head"}`)
   })

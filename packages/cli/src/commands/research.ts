@@ -31,7 +31,7 @@ export const MODEL_NOT_CONFIGURED =
 export const withModel = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
     const health = yield* (yield* LanguageModel).health
-    if (health.status !== "ok") return yield* new CommandFailed({ message: MODEL_NOT_CONFIGURED })
+    if (health.status === "not_configured") return yield* new CommandFailed({ message: MODEL_NOT_CONFIGURED })
     return yield* effect
   }).pipe(Effect.provide(Runtime.languageModel))
 

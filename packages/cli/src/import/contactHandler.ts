@@ -11,7 +11,7 @@ import {
   planMerge,
   rescoreStored,
   Transactor,
-  validateContact
+  validateLeadContact
 } from "@leadforge/domain"
 import { Effect, Either } from "effect"
 import { contactFields, isBlank } from "./mapping.js"
@@ -114,9 +114,10 @@ const writeContactBatch = (
         })
         continue
       }
-      const validation = validateContact(prepared.fields, { companyDomain: lead.domain })
-      if (validation.status === "invalid") {
-        for (const issue of validation.issues) issues.push({ row: prepared.row, ...issue })
+      // the lead's domain and country, as when a contact is added by hand; a phone that does not parse rejects the row
+      const { refusals, validation } = validateLeadContact(prepared.fields, lead)
+      if (refusals.length > 0) {
+        for (const issue of refusals) issues.push({ row: prepared.row, ...issue })
         continue
       }
       const candidate = new Contact({

@@ -86,7 +86,7 @@ const inProcessWorker = (options: WorkerOptions | false | undefined) =>
       const enabled = yield* Config.withDefault(Config.boolean("RESEARCH_WORKER"), true)
       const concurrency = yield* Config.withDefault(Config.integer("RESEARCH_WORKER_CONCURRENCY"), 1)
       const health = yield* (yield* LanguageModel).health
-      if (options === false || !enabled || health.status !== "ok") return Layer.empty
+      if (options === false || !enabled || health.status === "not_configured") return Layer.empty
       // The API's embedder and index (opened once), so enrichment keeps the lead index in step.
       const knowledge = yield* KnowledgeBackend
       const worker = researchWorkerLayer({ concurrency, ...options })

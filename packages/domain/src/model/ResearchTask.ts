@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { Timestamps } from "./common.js"
-import { OrganizationId, ResearchTaskId } from "./ids.js"
+import { LeadId, OrganizationId, ResearchTaskId } from "./ids.js"
 
 /**
  * What a task does: research with the language model, `crawl_website` (read a lead's public site), or `reindex`
@@ -25,6 +25,8 @@ export class ResearchTask extends Schema.Class<ResearchTask>("ResearchTask")({
   id: ResearchTaskId,
   organizationId: OrganizationId,
   kind: ResearchTaskKind,
+  /** The lead the task researches, if any; the task goes when the lead is deleted. */
+  leadId: Schema.NullOr(LeadId),
   status: ResearchTaskStatus,
   input: Schema.Unknown,
   result: Schema.NullOr(Schema.Unknown),

@@ -25,11 +25,16 @@ export interface Prompt {
   readonly temperature?: number
 }
 
-/** What `/health` reports for the model: `not_configured` means AI features are off, everything else works. */
+/**
+ * What `/health` reports for the model: `ok` when the provider answered its last probe, `unavailable` when it did
+ * not (or refused the key, or does not know the model: `reason` says which), `not_configured` when AI features are
+ * off.
+ */
 export interface LanguageModelHealth {
-  readonly status: "ok" | "not_configured"
+  readonly status: "ok" | "unavailable" | "not_configured"
   readonly provider: string
   readonly model?: string
+  readonly reason?: string
 }
 
 /** The model's reply did not match the schema, even after a repair attempt. */
@@ -62,7 +67,10 @@ export declare namespace LanguageModel {
     readonly generateText: (
       prompt: Prompt
     ) => Effect.Effect<Generated<string>, LanguageModelNotConfigured | Unavailable>
-    /** Configuration state only; never calls the model. */
+    /**
+     * The provider's state from a cheap probe (never a completion), cached by the adapter so that asking often costs
+     * nothing and answers within /health's budget.
+     */
     readonly health: Effect.Effect<LanguageModelHealth>
   }
 }

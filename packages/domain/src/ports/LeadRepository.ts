@@ -1,7 +1,7 @@
 import type { Effect, Option } from "effect"
 import { Context } from "effect"
 import type { DuplicateLead, LeadNotFound, Unavailable, ValidationFailed, VersionConflict } from "../errors.js"
-import type { LeadId, OrganizationId } from "../model/ids.js"
+import type { ContactId, LeadId, OrganizationId } from "../model/ids.js"
 import type { FundingStage, Lead } from "../model/Lead.js"
 import type { LeadStatus } from "../model/LeadStatus.js"
 import type { Page } from "./Page.js"
@@ -21,6 +21,19 @@ export interface LeadQuery {
   readonly sort?: "score" | "created"
   readonly limit?: number
   readonly cursor?: string
+}
+
+/**
+ * What deleting a lead removed with it: its contacts (named, so each can be audited), and how many activities,
+ * conversations and data sources went; knowledge documents and research tasks linked to it stay, unlinked.
+ */
+export interface LeadRemoval {
+  readonly contacts: ReadonlyArray<{ readonly id: ContactId; readonly email: string | null }>
+  readonly activities: number
+  readonly conversations: number
+  readonly dataSources: number
+  readonly knowledgeDocsUnlinked: number
+  readonly researchTasksUnlinked: number
 }
 
 export declare namespace LeadRepository {
@@ -44,7 +57,11 @@ export declare namespace LeadRepository {
       organizationId: OrganizationId,
       query: LeadQuery
     ) => Effect.Effect<Page<Lead>, ValidationFailed | Unavailable>
-    readonly delete: (organizationId: OrganizationId, id: LeadId) => Effect.Effect<void, LeadNotFound | Unavailable>
+    /** Deletes the lead with everything that belongs to it (LeadRemoval), in the caller's transaction. */
+    readonly delete: (
+      organizationId: OrganizationId,
+      id: LeadId
+    ) => Effect.Effect<LeadRemoval, LeadNotFound | Unavailable>
   }
 }
 

@@ -138,7 +138,16 @@ export const validateContact = (input: ContactFields, options: ContactValidation
 
   const rawPhone = input.phone?.trim() ?? ""
   const phone = rawPhone === "" ? null : normalizePhone(rawPhone, options.defaultCountry)
-  if (rawPhone !== "" && phone === null) issue("phone", "phone_invalid", "Phone number could not be parsed as valid")
+  if (rawPhone !== "" && phone === null) {
+    const country = options.defaultCountry?.toUpperCase()
+    issue(
+      "phone",
+      "phone_invalid",
+      country !== undefined && COUNTRY.test(country)
+        ? `is not a valid phone number (a national number is read as ${country}); give it in international form such as +49 30 1234567`
+        : "is not a valid phone number; with no country to read it by, give it in international form such as +49 30 1234567"
+    )
+  }
 
   const rawLinkedIn = input.linkedinUrl?.trim() ?? ""
   const linkedinUrl = rawLinkedIn === "" ? null : normalizeLinkedInUrl(rawLinkedIn)
@@ -182,4 +191,32 @@ export const validateContact = (input: ContactFields, options: ContactValidation
     },
     issues
   }
+}
+
+/** What a contact is checked against when it belongs to a lead: the lead's domain and its country. */
+export interface LeadContext {
+  readonly domain: string | null
+  readonly location: { readonly country: string } | null
+}
+
+export interface LeadContactValidation {
+  readonly validation: ContactValidation
+  /** Why the contact cannot be stored as given; empty when it can. */
+  readonly refusals: ReadonlyArray<ContactIssue>
+}
+
+/**
+ * validateContact for a contact of `lead`: emails are checked against its domain and national phone numbers are read
+ * with its country. An invalid contact is refused with every issue; so is one whose phone does not parse even then,
+ * since storing it without the number would drop what the caller gave.
+ */
+export const validateLeadContact = (input: ContactFields, lead: LeadContext): LeadContactValidation => {
+  const country = lead.location?.country
+  const validation = validateContact(input, {
+    companyDomain: lead.domain,
+    ...(country === undefined ? {} : { defaultCountry: country })
+  })
+  const refusals =
+    validation.status === "invalid" ? validation.issues : validation.issues.filter((i) => i.code === "phone_invalid")
+  return { validation, refusals }
 }

@@ -1,6 +1,6 @@
 import { Either, Schema } from "effect"
 import { FieldIssue, toFieldIssues, ValidationFailed } from "../errors.js"
-import { Lead, type LeadFields } from "../model/Lead.js"
+import { Lead, LeadFields } from "../model/Lead.js"
 import { normalizeDomain } from "../rules/domain.js"
 
 /** Decodes raw lead fields, reporting every failing field at once. */
@@ -11,6 +11,16 @@ export const decodeLeadFields = <A, I>(
   Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "ignore" })(input).pipe(
     Either.mapLeft((error) => new ValidationFailed({ entity: "lead", issues: toFieldIssues(error) }))
   )
+
+/**
+ * LeadFields as the use cases receive them: values already decoded (by the HTTP contract, the typed client, an
+ * import's row decoder) or written in code. They differ from the wire form only where a field's type is not JSON:
+ * `nextFollowUpAt` is a Date here, and decoding it again as an ISO string refused every date (422 "Expected string").
+ */
+export const LeadFieldValues = Schema.Struct({
+  ...LeadFields.fields,
+  nextFollowUpAt: Schema.optional(Schema.NullOr(Schema.ValidDateFromSelf))
+})
 
 const trimOrNull = (value: string | null | undefined): string | null => {
   const trimmed = value?.trim() ?? ""

@@ -4,7 +4,7 @@ import { Contact, type ContactFields, contactValueFields } from "../model/Contac
 import { type ContactId, type LeadId, newId } from "../model/ids.js"
 import type { Lead } from "../model/Lead.js"
 import { ContactRepository } from "../ports/ContactRepository.js"
-import { type ContactValidation, validateContact } from "../rules/contact.js"
+import { type ContactValidation, validateLeadContact } from "../rules/contact.js"
 import { rescoreStored } from "./Scoring.js"
 import {
   audit,
@@ -19,11 +19,14 @@ import {
 /** What an update's audit event diffs; the email confidence is left out, as it follows from the email. */
 const auditedContactFields = contactValueFields.filter((field) => field !== "emailConfidence")
 
-/** Validates against the lead's domain; "invalid" becomes ValidationFailed with every issue. */
+/**
+ * Validates against the lead's domain and country (validateLeadContact); a contact it refuses (invalid, or a phone
+ * that does not parse) becomes ValidationFailed with every issue.
+ */
 const validated = (fields: ContactFields, lead: Lead): Effect.Effect<ContactValidation, ValidationFailed> => {
-  const validation = validateContact(fields, { companyDomain: lead.domain })
-  return validation.status === "invalid"
-    ? Effect.fail(new ValidationFailed({ entity: "contact", issues: validation.issues.map((i) => new FieldIssue(i)) }))
+  const { refusals, validation } = validateLeadContact(fields, lead)
+  return refusals.length > 0
+    ? Effect.fail(new ValidationFailed({ entity: "contact", issues: refusals.map((i) => new FieldIssue(i)) }))
     : Effect.succeed(validation)
 }
 
@@ -99,16 +102,19 @@ export const updateContact = (
       yield* ensureEmailFree(ctx, validation.contact.email, id)
     }
     const now = yield* currentDate
-    const contact = yield* (yield* ContactRepository).update(
-      new Contact({
-        ...current,
-        ...validation.contact,
-        emailConfidence: Math.round(validation.contact.emailConfidence),
-        source: patch.source ?? current.source,
-        updatedAt: now,
-        version: current.version + 1
-      })
-    )
+    const candidate = new Contact({
+      ...current,
+      ...validation.contact,
+      emailConfidence: Math.round(validation.contact.emailConfidence),
+      source: patch.source ?? current.source,
+      updatedAt: now,
+      version: current.version + 1
+    })
+    // a patch that changes nothing writes nothing: same version, no audit event
+    if (Object.keys(diff(current, candidate, [...contactValueFields, "source"])).length === 0) {
+      return { contact: current, lead }
+    }
+    const contact = yield* (yield* ContactRepository).update(candidate)
     const rescored = yield* rescoreStored(lead)
     yield* audit(ctx, "update", "contact", id, {
       leadId: lead.id,

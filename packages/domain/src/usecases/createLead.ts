@@ -1,10 +1,10 @@
 import { Effect, Option } from "effect"
 import { DuplicateLead } from "../errors.js"
 import { type LeadId, newId } from "../model/ids.js"
-import { LeadFields } from "../model/Lead.js"
+import type { LeadFields } from "../model/Lead.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { leadIdentity } from "../rules/dedupe.js"
-import { buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+import { buildLead, decodeLeadFields, LeadFieldValues, normalizeLeadFields } from "./LeadValidation.js"
 import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, transactionally, type UseCaseContext } from "./UseCaseContext.js"
@@ -15,7 +15,7 @@ import { audit, currentDate, transactionally, type UseCaseContext } from "./UseC
  */
 export const createLead = (ctx: UseCaseContext, input: LeadFields) =>
   Effect.gen(function* () {
-    const fields = yield* decodeLeadFields(LeadFields, input)
+    const fields = yield* decodeLeadFields(LeadFieldValues, input)
     const { normalized, issues } = normalizeLeadFields(fields)
     const now = yield* currentDate
     const draft = yield* buildLead(

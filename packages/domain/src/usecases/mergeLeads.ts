@@ -42,7 +42,7 @@ export const mergeLeads = (
     const movedActivities = yield* (yield* ActivityRepository).reassignLead(ctx.organizationId, sourceId, targetId)
     const leads = yield* LeadRepository
     // The source goes first so the target may take over its identity (domain) without a conflict.
-    yield* leads.delete(ctx.organizationId, sourceId)
+    const removedWithSource = yield* leads.delete(ctx.organizationId, sourceId)
     const now = yield* currentDate
     const merged = yield* leads.update(
       new Lead({
@@ -59,6 +59,13 @@ export const mergeLeads = (
       sourceId,
       movedContacts,
       movedActivities,
+      // what stayed with the source and went with it (its conversations and data sources do not move)
+      removedWithSource: {
+        contacts: removedWithSource.contacts.length,
+        activities: removedWithSource.activities,
+        conversations: removedWithSource.conversations,
+        dataSources: removedWithSource.dataSources
+      },
       decisions: plan.decisions.map((d) => ({
         field: d.field,
         winner: d.winner === "a" ? "target" : d.winner === "b" ? "source" : "both",

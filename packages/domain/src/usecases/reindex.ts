@@ -33,6 +33,7 @@ export const submitReindex = (ctx: UseCaseContext) =>
         id: newId<ResearchTaskId>(),
         organizationId: ctx.organizationId,
         kind: "reindex",
+        leadId: null,
         status: "queued",
         input: { requestedBy: { type: ctx.actor.type, id: ctx.actor.id } },
         result: null,

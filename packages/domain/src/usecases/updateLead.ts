@@ -2,10 +2,10 @@ import { Effect, Option } from "effect"
 import { DuplicateLead, VersionConflict } from "../errors.js"
 import { FieldProvenance, type Provenance } from "../model/common.js"
 import type { LeadId } from "../model/ids.js"
-import { editableLeadFields, LeadFields, type LeadPatch } from "../model/Lead.js"
+import { editableLeadFields, type LeadPatch } from "../model/Lead.js"
 import { LeadRepository } from "../ports/LeadRepository.js"
 import { leadIdentity } from "../rules/dedupe.js"
-import { buildLead, decodeLeadFields, normalizeLeadFields } from "./LeadValidation.js"
+import { buildLead, decodeLeadFields, LeadFieldValues, normalizeLeadFields } from "./LeadValidation.js"
 import { syncLeadIndex } from "./leadIndexSync.js"
 import { scoreOf, withScore } from "./Scoring.js"
 import { audit, currentDate, diff, loadLead, transactionally, type UseCaseContext } from "./UseCaseContext.js"
@@ -43,7 +43,7 @@ export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, ex
     const merged: Record<string, unknown> = {}
     for (const field of editableLeadFields) merged[field] = current[field]
     Object.assign(merged, patch)
-    const fields = yield* decodeLeadFields(LeadFields, merged)
+    const fields = yield* decodeLeadFields(LeadFieldValues, merged)
     const { normalized, issues } = normalizeLeadFields(fields)
     const now = yield* currentDate
     const next = yield* buildLead(
@@ -65,11 +65,13 @@ export const updateLead = (ctx: UseCaseContext, id: LeadId, patch: LeadPatch, ex
       }
     }
     const score = yield* scoreOf(next)
-    const lead = yield* (yield* LeadRepository).update(withScore(next, score))
-    yield* audit(ctx, "update", "lead", id, {
-      changes: diff(current, lead, [...editableLeadFields, "leadScore", "grade"]),
-      version: lead.version
-    })
+    const candidate = withScore(next, score)
+    const changes = diff(current, candidate, [...editableLeadFields, "leadScore", "grade"])
+    // a patch that changes nothing (no field, or every field to the value it has) writes nothing: same version,
+    // no audit event
+    if (Object.keys(changes).length === 0) return { before: current, after: current }
+    const lead = yield* (yield* LeadRepository).update(candidate)
+    yield* audit(ctx, "update", "lead", id, { changes, version: lead.version })
     return { before: current, after: lead }
   }).pipe(
     transactionally,

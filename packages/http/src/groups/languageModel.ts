@@ -12,7 +12,7 @@ const notConfigured = () =>
 
 /** Fails with 503 llm_not_configured before any work when the server has no model. */
 export const requireModel = Effect.flatMap(LanguageModel, (model) => model.health).pipe(
-  Effect.flatMap((health) => (health.status === "ok" ? Effect.void : Effect.fail(notConfigured())))
+  Effect.flatMap((health) => (health.status === "not_configured" ? Effect.fail(notConfigured()) : Effect.void))
 )
 
 const hasTag = (error: unknown, tag: string) =>

@@ -33,6 +33,7 @@ export const submitResearch = (ctx: UseCaseContext, input: unknown) =>
       id: newId<ResearchTaskId>(),
       organizationId: ctx.organizationId,
       kind: request.kind,
+      leadId: request.leadId ?? null,
       status: "queued",
       input: {
         ...Schema.encodeSync(ResearchRequest)(rest as ResearchRequest),

@@ -1,9 +1,31 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Contact, ContactFields, ContactId, EmailStatus, LeadId, Text, TextLimits } from "@leadforge/domain"
+import {
+  Activity,
+  Contact,
+  ContactFields,
+  ContactId,
+  ContactSource,
+  Conversation,
+  Department,
+  EmailStatus,
+  Lead,
+  LeadId,
+  Seniority,
+  Text,
+  TextLimits
+} from "@leadforge/domain"
 import { Schema } from "effect"
 import { FieldError } from "../../contract/Problems.js"
 import { Authentication } from "../../contract/Security.js"
-import { IfMatchHeaders, listOf, reportAllStrict, VersionField } from "../../contract/schemas.js"
+import {
+  IfMatchHeaders,
+  Limit,
+  listOf,
+  pageOf,
+  reportAll,
+  reportAllStrict,
+  VersionField
+} from "../../contract/schemas.js"
 
 const LeadPath = Schema.Struct({ leadId: LeadId })
 const ContactPath = Schema.Struct({ leadId: LeadId, contactId: ContactId })
@@ -41,6 +63,45 @@ export class ContactValidationResult extends Schema.Class<ContactValidationResul
   issues: Schema.Array(FieldError)
 }) {}
 
+export const ContactListParams = Schema.Struct({
+  emailStatus: Schema.optionalWith(EmailStatus, { exact: true }),
+  seniority: Schema.optionalWith(Seniority, { exact: true }),
+  department: Schema.optionalWith(Department, { exact: true }),
+  leadId: Schema.optionalWith(LeadId, { exact: true }),
+  source: Schema.optionalWith(ContactSource, { exact: true }),
+  limit: Schema.optionalWith(Limit, { exact: true }),
+  cursor: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(500)), { exact: true })
+}).annotations(reportAll)
+
+export const ContactSearchParams = Schema.Struct({
+  q: Schema.String.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(200)),
+  limit: Schema.optionalWith(Limit, { exact: true })
+}).annotations(reportAll)
+
+export const ContactInclude = Schema.Literal("lead", "activities", "conversations")
+
+/** `?include=lead,activities,conversations`: what to return with the contact. */
+export const ContactGetParams = Schema.Struct({
+  include: Schema.optionalWith(Schema.compose(Schema.split(","), Schema.Array(ContactInclude)), { exact: true })
+}).annotations(reportAll)
+
+export class ContactHit extends Schema.Class<ContactHit>("ContactHit")({
+  contact: Contact,
+  /** 1 for the best match. */
+  rank: Schema.Int,
+  /** The store's relevance; only the order is comparable. */
+  score: Schema.Number
+}) {}
+
+export class ContactDetail extends Schema.Class<ContactDetail>("ContactDetail")({
+  contact: Contact,
+  lead: Schema.optional(Lead),
+  activities: Schema.optional(Schema.Array(Activity)),
+  conversations: Schema.optional(Schema.Array(Conversation))
+}) {}
+
+const ContactIdPath = Schema.Struct({ id: ContactId })
+
 export class ContactsApi extends HttpApiGroup.make("contacts")
   .add(
     HttpApiEndpoint.post("create", "/leads/:leadId/contacts")
@@ -75,6 +136,36 @@ export class ContactsApi extends HttpApiGroup.make("contacts")
       .setPath(ContactPath)
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Delete a contact")
+  )
+  .add(
+    HttpApiEndpoint.get("listAll", "/contacts")
+      .setUrlParams(ContactListParams)
+      .addSuccess(pageOf(Contact))
+      .annotate(OpenApi.Summary, "List contacts across leads")
+      .annotate(
+        OpenApi.Description,
+        "Newest first, by keyset: pass `nextCursor` back as `cursor`. Filters: emailStatus, seniority, department, " +
+          "leadId, source."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("search", "/contacts/search")
+      .setUrlParams(ContactSearchParams)
+      .addSuccess(listOf(ContactHit))
+      .annotate(OpenApi.Summary, "Search contacts")
+      .annotate(
+        OpenApi.Description,
+        "Full text over name, email, job title and the lead's company: every word must start a word of one of " +
+          "them. Best first (a name match outranks an email, title or company match)."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("getById", "/contacts/:id")
+      .setPath(ContactIdPath)
+      .setUrlParams(ContactGetParams)
+      .addSuccess(ContactDetail)
+      .annotate(OpenApi.Summary, "Get a contact, with its lead, activities or conversations")
+      .annotate(OpenApi.Description, "`include` is a comma-separated list of lead, activities, conversations.")
   )
   .add(
     HttpApiEndpoint.post("validate", "/contacts/validate")

@@ -2,8 +2,11 @@ import { HttpApiBuilder } from "@effect/platform"
 import {
   addContact,
   deleteContact,
+  getContact,
   getLeadContact,
+  listContacts,
   listLeadContacts,
+  searchContacts,
   updateContact,
   validateContact
 } from "@leadforge/domain"
@@ -13,7 +16,7 @@ import { FieldError } from "../../contract/Problems.js"
 import { useCaseContext } from "../caller.js"
 import { mapDomainErrors } from "../domainErrors.js"
 import { expectedVersion, withEtag } from "../versioning.js"
-import { ContactValidationResult, NormalizedContact } from "./ContactsApi.js"
+import { ContactDetail, ContactHit, ContactValidationResult, NormalizedContact } from "./ContactsApi.js"
 
 export const ContactsHttp = HttpApiBuilder.group(LeadforgeApi, "contacts", (handlers) =>
   handlers
@@ -57,6 +60,29 @@ export const ContactsHttp = HttpApiBuilder.group(LeadforgeApi, "contacts", (hand
         Effect.flatMap((ctx) => deleteContact(ctx, path.leadId, path.contactId)),
         mapDomainErrors
       )
+    )
+    .handle("listAll", ({ urlParams }) =>
+      Effect.gen(function* () {
+        const page = yield* listContacts(yield* useCaseContext, urlParams)
+        return { items: page.items, nextCursor: page.nextCursor }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("search", ({ urlParams }) =>
+      Effect.gen(function* () {
+        const hits = yield* searchContacts(
+          yield* useCaseContext,
+          urlParams.q,
+          urlParams.limit === undefined ? {} : { limit: urlParams.limit }
+        )
+        return { items: hits.map((hit) => new ContactHit(hit)) }
+      }).pipe(mapDomainErrors)
+    )
+    .handle("getById", ({ path, urlParams }) =>
+      Effect.gen(function* () {
+        const detail = yield* getContact(yield* useCaseContext, path.id, urlParams.include ?? [])
+        yield* withEtag(detail.contact.version)
+        return new ContactDetail(detail)
+      }).pipe(mapDomainErrors)
     )
     .handle("validate", ({ payload }) =>
       Effect.sync(() => ({
