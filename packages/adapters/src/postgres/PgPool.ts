@@ -31,7 +31,8 @@ export const makePool = (options: PostgresOptions) =>
       pool.on("error", () => {})
       return pool
     }),
-    (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(2_000))
+    // interruptible, or the timeout would wait for pool.end() anyway (a release runs uninterruptibly)
+    (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(2_000))
   )
 
 /**
