@@ -83,9 +83,13 @@ export const make = (db: PGlite, options: PgliteClientOptions = {}) =>
         )
     }
 
-    /** A transaction (or `sql.reserve`) holds the permit from BEGIN to COMMIT / ROLLBACK. */
+    /**
+     * A transaction (or `sql.reserve`) holds the permit from BEGIN to COMMIT / ROLLBACK. Waiting for it is
+     * interruptible (@effect/sql acquires a transaction's connection in an uninterruptible region), so a request
+     * whose client went away leaves the queue at once instead of taking the writer only to roll back.
+     */
     const reserve = Effect.as(
-      Effect.acquireRelease(permit.take(1), () => permit.release(1)),
+      Effect.acquireRelease(Effect.interruptible(permit.take(1)), () => permit.release(1)),
       connection
     )
 

@@ -1,11 +1,10 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
-import * as PgClient from "@effect/sql-pg/PgClient"
 import { Config, Context, Duration, Effect, Layer, Redacted } from "effect"
 import pg from "pg"
 import { camelToSnake, snakeToCamel } from "../sql/names.js"
+import * as PgSqlClient from "./PgSqlClient.js"
 
-/** The pg.Pool behind the PgClient, for COPY through pg-copy-streams. */
+/** The pg.Pool behind the SqlClient, for COPY through pg-copy-streams. */
 export class PgPool extends Context.Tag("@leadforge/adapters/postgres/PgPool")<PgPool, pg.Pool>() {}
 
 export interface PostgresOptions {
@@ -32,22 +31,20 @@ export const makePool = (options: PostgresOptions) =>
       pool.on("error", () => {})
       return pool
     }),
-    (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(2_000))
+    // interruptible, or the timeout would wait for pool.end() anyway (a release runs uninterruptibly)
+    (pool) => Effect.promise(() => pool.end()).pipe(Effect.interruptible, Effect.timeoutOption(2_000))
   )
 
-/** PgClient (and SqlClient) over a pool we create, with camelCase ↔ snake_case names. */
-export const layer = (
-  options: PostgresOptions
-): Layer.Layer<PgPool | PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
+/**
+ * SqlClient over a pool we create, with camelCase ↔ snake_case names. The client is ours (PgSqlClient), not
+ * @effect/sql-pg's, so that an interrupted request's transaction ends at once (see PgSqlClient).
+ */
+export const layer = (options: PostgresOptions): Layer.Layer<PgPool | SqlClient.SqlClient> =>
   Layer.unwrapScoped(
     Effect.map(makePool(options), (pool) =>
-      PgClient.layerFromPool({
-        acquire: Effect.succeed(pool),
-        applicationName: "leadforge",
-        transformQueryNames: camelToSnake,
-        transformResultNames: snakeToCamel,
-        transformJson: false
-      }).pipe(Layer.merge(Layer.succeed(PgPool, pool)))
+      PgSqlClient.layer(pool, { transformQueryNames: camelToSnake, transformResultNames: snakeToCamel }).pipe(
+        Layer.merge(Layer.succeed(PgPool, pool))
+      )
     )
   )
 

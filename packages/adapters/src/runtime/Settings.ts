@@ -52,12 +52,14 @@ export interface Settings {
   /**
    * The HTTP server's connection timeouts, in milliseconds (the settings are in seconds): HTTP_HEADERS_TIMEOUT
    * (10 s to receive a request's headers), HTTP_REQUEST_TIMEOUT (60 s to receive the whole request) and
-   * HTTP_KEEP_ALIVE_TIMEOUT (5 s an idle kept-alive connection stays open).
+   * HTTP_KEEP_ALIVE_TIMEOUT (5 s an idle kept-alive connection stays open); HTTP_SHUTDOWN_GRACE (10 s the requests
+   * in flight at shutdown have to finish before their connections are closed and their writes rolled back).
    */
   readonly server: {
     readonly headersTimeoutMs: number
     readonly requestTimeoutMs: number
     readonly keepAliveTimeoutMs: number
+    readonly shutdownGraceMs: number
   }
   /** KNOWLEDGE_MAX_DOCUMENT_BYTES (2 MiB): the largest knowledge document's text, in UTF-8 bytes. */
   readonly knowledge: {
@@ -153,9 +155,10 @@ const pgliteOptions = Config.all({
 const serverTimeouts = Config.all({
   headers: numberOr("HTTP_HEADERS_TIMEOUT", 10),
   request: numberOr("HTTP_REQUEST_TIMEOUT", 60),
-  keepAlive: numberOr("HTTP_KEEP_ALIVE_TIMEOUT", 5)
+  keepAlive: numberOr("HTTP_KEEP_ALIVE_TIMEOUT", 5),
+  shutdownGrace: numberOr("HTTP_SHUTDOWN_GRACE", 10)
 }).pipe(
-  Config.mapOrFail(({ headers, request, keepAlive }) =>
+  Config.mapOrFail(({ headers, request, keepAlive, shutdownGrace }) =>
     headers > request
       ? Either.left(
           ConfigError.InvalidData(
@@ -166,7 +169,8 @@ const serverTimeouts = Config.all({
       : Either.right({
           headersTimeoutMs: Math.round(headers * 1000),
           requestTimeoutMs: Math.round(request * 1000),
-          keepAliveTimeoutMs: Math.round(keepAlive * 1000)
+          keepAliveTimeoutMs: Math.round(keepAlive * 1000),
+          shutdownGraceMs: Math.round(shutdownGrace * 1000)
         })
   )
 )

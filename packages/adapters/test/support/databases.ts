@@ -6,7 +6,7 @@ import { Persistence as PglitePersistence } from "@leadforge/adapters/pglite"
 import { Postgres } from "@leadforge/adapters/postgres"
 import { Persistence } from "@leadforge/adapters/sql"
 import type { OrganizationId } from "@leadforge/domain"
-import { Effect, Layer, Redacted } from "effect"
+import { type Context, Deferred, Effect, Fiber, Layer, Redacted } from "effect"
 import pg from "pg"
 
 /** Where the Postgres suites get a server: DATABASE_URL, else testcontainers when Docker answers. */
@@ -121,3 +121,33 @@ export const executeSql = (
     Effect.provide(layer),
     Effect.scoped
   ) as Effect.Effect<ReadonlyArray<unknown>, unknown>
+
+/** The organization's leads and the leads its audit chain records as created, straight from SQL. */
+export const leadsAndTheirAudits = (organizationId: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const leads = yield* sql<{ readonly id: string }>`SELECT id FROM leads WHERE organization_id = ${organizationId}`
+    const audited = yield* sql<{ readonly entityId: string }>`SELECT entity_id FROM audit_events
+      WHERE organization_id = ${organizationId} AND entity_type = 'lead' AND action = 'create'`
+    return { leads: new Set(leads.map((r) => r.id)), audited: new Set(audited.map((r) => r.entityId)) }
+  }).pipe(Effect.orDie)
+
+/**
+ * Opens a transaction on the SqlClient and holds it until `release`: on PGlite that is the one writer, so every
+ * other statement and transaction waits.
+ */
+export const holdTransaction = (context: Context.Context<SqlClient.SqlClient>) =>
+  Effect.gen(function* () {
+    const held = yield* Deferred.make<void>()
+    const release = yield* Deferred.make<void>()
+    const sql = yield* SqlClient.SqlClient
+    const transaction = yield* Effect.forkDaemon(
+      sql.withTransaction(
+        sql`SELECT 1`.pipe(Effect.zipRight(Deferred.succeed(held, undefined)), Effect.zipRight(Deferred.await(release)))
+      )
+    )
+    yield* Deferred.await(held)
+    return {
+      release: () => Effect.runPromise(Effect.zipRight(Deferred.succeed(release, undefined), Fiber.join(transaction)))
+    }
+  }).pipe(Effect.orDie, Effect.provide(context), Effect.runPromise)

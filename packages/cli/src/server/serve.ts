@@ -7,6 +7,7 @@ import { bootstrapFirstOrganization, KnowledgeBackend, LanguageModel } from "@le
 import { apiServer } from "@leadforge/http"
 import { Config, ConfigProvider, Context, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { answerClientErrors } from "./clientError.js"
+import { gracefulShutdown, InFlight } from "./shutdown.js"
 
 export interface ServeOptions {
   readonly port: number
@@ -122,21 +123,24 @@ const connectionLimits = (server: Runtime.Settings["server"]): ServerOptions => 
 
 /**
  * `leadforge serve`: the HTTP API on `host:port` over the backends the runtime chooses. The Layer exposes HttpServer
- * (for its bound address); launching it serves until interrupted, and closing it stops accepting connections and
- * lets in-flight requests finish.
+ * (for its bound address); launching it serves until interrupted, and closing it stops accepting connections, lets
+ * in-flight requests finish within HTTP_SHUTDOWN_GRACE and rolls back the rest (see gracefulShutdown).
  */
 export const serve = (options: ServeOptions) => {
   const http = Layer.unwrapEffect(
-    Effect.map(Runtime.RuntimeSettings, (settings) =>
-      apiServer({ ...settings.http, knowledgeMaxDocumentBytes: settings.knowledge.maxDocumentBytes }).pipe(
+    Effect.map(Runtime.RuntimeSettings, (settings) => {
+      const server = answerClientErrors(createServer(connectionLimits(settings.server)))
+      const inFlight = new InFlight()
+      // built last, so its graceful stop runs first when the scope closes (see gracefulShutdown)
+      return gracefulShutdown(server, inFlight, settings.server.shutdownGraceMs).pipe(
         Layer.provideMerge(
-          NodeHttpServer.layer(() => answerClientErrors(createServer(connectionLimits(settings.server))), {
-            port: options.port,
-            host: options.host
-          })
+          apiServer({ ...settings.http, knowledgeMaxDocumentBytes: settings.knowledge.maxDocumentBytes }).pipe(
+            Layer.provide(inFlight.middleware),
+            Layer.provideMerge(NodeHttpServer.layer(() => server, { port: options.port, host: options.host }))
+          )
         )
       )
-    )
+    })
   ).pipe(Layer.provide(Runtime.settingsLayer))
   const layer = Layer.mergeAll(
     http,
