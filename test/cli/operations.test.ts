@@ -59,7 +59,9 @@ describe("leadforge CLI: migrate --status", () => {
         [3, "knowledge_search", false],
         [4, "vector_indexes", false],
         [5, "foreign_keys", false],
-        [7, "contact_search", false]
+        [6, "people", false],
+        [7, "contact_search", false],
+        [9, "knowledge_docs_without_tsvector", false]
       ])
       expect(fs.existsSync(dataDir)).toBe(false)
       // once migrated, it reads the real state

@@ -26,28 +26,36 @@ export const normalizeArgv = (argv: ReadonlyArray<string>): ReadonlyArray<string
 
 /**
  * Output piped into a command that stops reading (`leadforge export … | head`) closes stdout: the next write fails
- * with EPIPE. That ends the command quietly with exit 0, as it does for other Unix tools, after its finalizers run
- * (the embedded database closes, its lock goes). Any other stdout failure is an error. Errors on stderr are ignored:
- * there is nowhere left to report them.
+ * with EPIPE. That ends the command quietly with exit 0, as it does for other Unix tools: the main fiber is
+ * interrupted as a signal would interrupt it, so every finalizer runs in its order (a server finishes its requests
+ * before the embedded database closes and its lock goes). Any other stdout failure is an error. Errors on stderr
+ * are ignored: there is nowhere left to report them.
  */
-const stdoutClosed = Effect.async<void, never>((resume) => {
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    resume(error.code === "EPIPE" ? Effect.void : Effect.die(error))
-  })
-})
+let stdoutClosed = false
 process.stderr.on("error", () => {})
 
 // `.env` in the working directory is read here, under the real environment (Runtime.dotEnvConfig)
-const main = Effect.raceFirst(
-  Effect.suspend(() => run(normalizeArgv(process.argv))),
-  stdoutClosed
+const cli = () => run(normalizeArgv(process.argv))
+type Cli = ReturnType<typeof cli>
+const main = Effect.withFiberRuntime<Effect.Effect.Success<Cli>, Effect.Effect.Error<Cli>, Effect.Effect.Context<Cli>>(
+  (fiber) => {
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error
+      stdoutClosed = true
+      fiber.unsafeInterruptAsFork(fiber.id())
+    })
+    return Effect.suspend(cli)
+  }
 ).pipe(Effect.provide(NodeContext.layer), Effect.provide(Runtime.dotEnvConfig()))
 
 NodeRuntime.runMain(main, {
   disableErrorReporting: true,
   disablePrettyLogger: true,
   teardown: (exit, onExit) => {
-    const code = Exit.isSuccess(exit) ? EXIT.ok : exitCodeOf(exit.cause, (text) => process.stderr.write(text), debug)
+    const code =
+      Exit.isSuccess(exit) || stdoutClosed
+        ? EXIT.ok
+        : exitCodeOf(exit.cause, (text) => process.stderr.write(text), debug)
     process.exitCode = code
     onExit(code)
   }
