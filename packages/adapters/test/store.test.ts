@@ -5,9 +5,9 @@ import { Persistence, PgliteStore } from "@leadforge/adapters/pglite"
 import { Postgres } from "@leadforge/adapters/postgres"
 import * as Runtime from "@leadforge/adapters/runtime"
 import { ContactRepositorySql, SqlErrors } from "@leadforge/adapters/sql"
-import { ContactRepository, type LeadId, newId } from "@leadforge/domain"
+import { ContactRepository, LeadRepository, newId } from "@leadforge/domain"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
-import { contact, orgA } from "./contract/fixtures.js"
+import { contact, lead, orgA } from "./contract/fixtures.js"
 import { freshDatabaseUrl, resolvePostgres, tempDir } from "./support/databases.js"
 
 const postgres = await resolvePostgres()
@@ -18,12 +18,15 @@ describe("embedded PGlite store", () => {
     () =>
       Effect.gen(function* () {
         const dataDir = tempDir()
-        const c = contact(orgA, newId<LeadId>())
-        const session = <A, E>(effect: Effect.Effect<A, E, ContactRepository>) =>
+        const company = lead(orgA)
+        const c = contact(orgA, company.id)
+        const session = <A, E>(effect: Effect.Effect<A, E, ContactRepository | LeadRepository>) =>
           Effect.provide(effect, Persistence.pglite({ dataDir }))
         try {
           yield* session(
             Effect.gen(function* () {
+              // the contact's lead first: contacts refer to their lead (a foreign key)
+              yield* (yield* LeadRepository).insert(company)
               yield* (yield* ContactRepository).insert(c)
               // while this one is open, another open of the same directory fails with a clear error
               const locked = yield* Effect.flip(Layer.build(PgliteStore.layer({ dataDir })).pipe(Effect.scoped))
